@@ -1,0 +1,75 @@
+// tf.gradients, the standard way (TF's gradients_util.py): keep the nodes between xs and ys,
+// walk them in reverse creation order, sum the contributions reaching each node, and apply
+// each op's gradient rule, which is itself built from graph ops.
+import { GraphError } from "../errors.js";
+import { add, multiply, onesLike, zeros } from "../graph/builders.js";
+import type { Node } from "../graph/graph.js";
+import { isStatic } from "../graph/shape.js";
+import { OPS } from "../ops/registry.js";
+
+/** Options of gradients(), as tf.gradients. */
+export interface GradientsOptions {
+  /** Initial cotangents for ys (default: ones shaped like each y, i.e. the derivative of sum(ys)). */
+  gradYs?: (Node | null)[];
+  /** Nodes treated as constants: no gradient flows through them. */
+  stopGradients?: Node[];
+  /** What an x that ys do not depend on gets: null (default, as TF) or zeros shaped like x. */
+  unconnected?: "none" | "zero";
+}
+
+/** Symbolic d(sum ys)/d(xs): one gradient node per x (null where unconnected), appended to the same graph. */
+export function gradients(ys: Node | Node[], xs: Node[], options: GradientsOptions = {}): (Node | null)[] {
+  const yList = Array.isArray(ys) ? ys : [ys];
+  if (yList.length === 0) throw new GraphError("gradients needs at least one y");
+  const graph = yList[0].graph;
+  for (const n of [...yList, ...xs, ...(options.stopGradients ?? [])]) graph.lift(n);
+  if (options.gradYs && options.gradYs.length !== yList.length) throw new GraphError(`gradients: ${yList.length} ys but ${options.gradYs.length} gradYs`);
+  const stop = new Set((options.stopGradients ?? []).map((n) => n.id));
+  const xIds = new Set(xs.map((x) => x.id));
+
+  // Ancestors of ys (nodes ys may depend on), then those among them reachable from an x.
+  const ancestors = new Map<number, Node>();
+  const stack = [...yList];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (ancestors.has(n.id)) continue;
+    ancestors.set(n.id, n);
+    if (!stop.has(n.id)) for (const i of n.inputs) if (!ancestors.has(i.id)) stack.push(i);
+  }
+  const ordered = [...ancestors.values()].sort((a, b) => a.id - b.id);
+  const between = new Set<number>();
+  for (const n of ordered) {
+    if (stop.has(n.id) && !xIds.has(n.id)) continue;
+    if (xIds.has(n.id) || n.inputs.some((i) => between.has(i.id))) between.add(n.id);
+  }
+
+  // Seed, then walk backwards summing contributions.
+  const pending = new Map<number, Node[]>();
+  const contribute = (n: Node, g: Node | null) => {
+    if (!g || g.isZeros || !between.has(n.id)) return;
+    const list = pending.get(n.id);
+    if (list) list.push(g);
+    else pending.set(n.id, [g]);
+  };
+  yList.forEach((y, i) => contribute(y, options.gradYs?.[i] ?? onesLike(y)));
+  const result = new Map<number, Node>();
+  for (let k = ordered.length - 1; k >= 0; k--) {
+    const node = ordered[k];
+    const parts = pending.get(node.id);
+    if (!parts) continue;
+    pending.delete(node.id);
+    const dy = parts.reduce((acc, g) => add(acc, g));
+    if (xIds.has(node.id)) result.set(node.id, dy);
+    if (stop.has(node.id) || node.inputs.length === 0) continue;
+    const def = OPS[node.op] as { grad(n: Node, dy: Node, attrs: unknown): (Node | null)[] };
+    const grads = def.grad(node, dy, node.attrs);
+    node.inputs.forEach((input, i) => contribute(input, grads[i]));
+  }
+
+  return xs.map((x) => {
+    const g = result.get(x.id);
+    if (g) return g;
+    if (options.unconnected !== "zero") return null;
+    return isStatic(x.shape) ? zeros(x, x.shape) : multiply(onesLike(x), 0);
+  });
+}

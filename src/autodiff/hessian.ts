@@ -1,0 +1,54 @@
+// The tutorial's Hessian, built as graph nodes: flatten the gradient list, differentiate each
+// element again, flatten each result and stack the rows. Plus TF 1.x's tf.hessians (diagonal blocks only).
+import { GraphError } from "../errors.js";
+import { concat, reshape, slice } from "../graph/builders.js";
+import type { Node } from "../graph/graph.js";
+import { isStatic, sizeOf } from "../graph/shape.js";
+import { gradients } from "./gradients.js";
+
+/** Where each variable sits in the flattened parameter vector (row-major, in xs order). */
+export interface FlatEntry { name: string; shape: number[]; offset: number; size: number }
+
+/** The flatten layout of xs; every x needs a fully known shape. */
+export function flatLayout(xs: Node[]): FlatEntry[] {
+  let offset = 0;
+  return xs.map((x) => {
+    if (!isStatic(x.shape)) throw new GraphError(`hessian: '${x.name}' needs a fully known shape`, x.name);
+    const size = sizeOf(x.shape);
+    const e = { name: x.name, shape: [...x.shape], offset, size };
+    offset += size;
+    return e;
+  });
+}
+
+/** The tutorial's flatten(): each tensor reshaped row-major to a vector, concatenated in order. */
+export function flatten(tensors: Node[]): Node {
+  return concat(tensors.map((t) => reshape(t, [-1])), 0);
+}
+
+/** The exact n×n Hessian of ys over all of xs, row by row as the tutorial builds it with tf.gradients. */
+export function hessian(ys: Node, xs: Node[]): Node {
+  const layout = flatLayout(xs);
+  const n = layout.reduce((s, e) => s + e.size, 0);
+  const flatGrads = flatten(gradients(ys, xs, { unconnected: "zero" }) as Node[]);
+  const rows: Node[] = [];
+  for (let i = 0; i < n; i++) {
+    const dgi = gradients(slice(flatGrads, [i], [1]), xs, { unconnected: "zero" }) as Node[];
+    rows.push(reshape(flatten(dgi), [1, n]));
+  }
+  return concat(rows, 0);
+}
+
+/** TF 1.x tf.hessians: one Hessian per x, of shape x.shape ++ x.shape; the cross-variable blocks are never built. */
+export function hessians(ys: Node, xs: Node[]): Node[] {
+  return xs.map((x) => {
+    const [entry] = flatLayout([x]);
+    const flatGrad = flatten(gradients(ys, [x], { unconnected: "zero" }) as Node[]);
+    const rows: Node[] = [];
+    for (let i = 0; i < entry.size; i++) {
+      const [dgi] = gradients(slice(flatGrad, [i], [1]), [x], { unconnected: "zero" }) as Node[];
+      rows.push(reshape(dgi, [1, entry.size]));
+    }
+    return reshape(concat(rows, 0), [...entry.shape, ...entry.shape]);
+  });
+}

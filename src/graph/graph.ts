@@ -1,0 +1,195 @@
+import { GraphError, HessflowError, ShapeError } from "../errors.js";
+import { OPS } from "../ops/registry.js";
+import type { AttrMap, OpName } from "../ops/types.js";
+import type { Dim, Shape } from "./shape.js";
+import { formatShape, isStatic, sizeOf } from "./shape.js";
+import type { NestedArray, Tensor } from "./tensor.js";
+import { fromNested } from "./tensor.js";
+import { initialValue, type Initializer } from "./initializers.js";
+
+/** Outputs of at most this many elements are computed when built if all inputs are constants. */
+const FOLD_LIMIT = 256;
+
+/** One immutable node of a graph: an op applied to earlier nodes; its id is its position in creation order. */
+export class Node {
+  /** @internal built by Graph only */
+  constructor(
+    readonly graph: Graph,
+    readonly id: number,
+    readonly name: string,
+    readonly op: OpName,
+    readonly inputs: readonly Node[],
+    readonly attrs: Readonly<Record<string, unknown>>,
+    readonly shape: readonly Dim[],
+    /** The value of a constant, or a variable's initial value. */
+    readonly value?: Tensor,
+  ) {
+    Object.freeze(this);
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** True for a constant whose every element is zero. */
+  get isZeros(): boolean {
+    return this.op === "constant" && this.value!.data.every((v) => v === 0);
+  }
+
+  /** True for a constant whose every element is one. */
+  get isOnes(): boolean {
+    return this.op === "constant" && this.value!.data.every((v) => v === 1);
+  }
+
+  /** e.g. `h1: add [2, None]`. */
+  toString(): string {
+    return `${this.name}: ${this.op} ${formatShape(this.shape)}`;
+  }
+}
+
+/** Anything accepted where a node is expected: a node, or a number/array that becomes a constant. */
+export type NodeLike = Node | number | NestedArray;
+
+/** An append-only computation graph, as TF 1.x's: creation order is a valid execution order. */
+export class Graph {
+  /** All nodes, in creation order. */
+  readonly nodes: Node[] = [];
+  private readonly byName = new Map<string, Node>();
+  private readonly memo = new Map<string, Node>();
+  private readonly counters = new Map<string, number>();
+
+  /** A value fed at run time; null dims are unknown until then (TF's None). */
+  placeholder(shape: readonly (number | null)[], name?: string): Node {
+    shape.forEach((d, i) => {
+      if (d !== null && !(Number.isInteger(d) && d >= 0)) throw new ShapeError(`placeholder '${name ?? "?"}': shape[${i}] must be a non-negative integer or null, got ${JSON.stringify(d)}`, name);
+    });
+    return this.push("placeholder", [], {}, [...shape], name);
+  }
+
+  /** A trainable variable from an explicit value (nested arrays or tensor) or an initializer. */
+  variable(init: NestedArray | Tensor | Initializer, name?: string): Node {
+    const value = initialValue(init, name ?? "variable");
+    return this.push("variable", [], {}, [...value.shape], name, value);
+  }
+
+  /** A constant tensor. */
+  constant(value: NestedArray | Tensor, name?: string): Node {
+    const t = isTensor(value) ? value : fromNested(value, `constant '${name ?? "?"}'`);
+    if (name === undefined && t.data.length <= 16) {
+      const key = `constant|${t.shape.join(",")}|${Array.from(t.data).join(",")}`;
+      const hit = this.memo.get(key);
+      if (hit) return hit;
+      const node = this.push("constant", [], {}, [...t.shape], undefined, t);
+      this.memo.set(key, node);
+      return node;
+    }
+    return this.push("constant", [], {}, [...t.shape], name, t);
+  }
+
+  /** The node called `name`; throws if there is none. */
+  get(name: string): Node {
+    const n = this.byName.get(name);
+    if (!n) throw new GraphError(`no node named '${name}'`, name);
+    return n;
+  }
+
+  /** True when a node of that name exists. */
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** Names (with aliases) of all nodes. */
+  names(): IterableIterator<string> {
+    return this.byName.keys();
+  }
+
+  /** Gives an existing node a further name (used when a built node is shared with an earlier one). */
+  alias(node: Node, name: string): void {
+    if (this.byName.has(name) && this.byName.get(name) !== node) throw new GraphError(`duplicate node name '${name}'`, name);
+    this.byName.set(name, node);
+  }
+
+  /** Converts numbers and arrays to constants of this graph; checks that nodes belong to it. */
+  lift(x: NodeLike): Node {
+    if (x instanceof Node) {
+      if (x.graph !== this) throw new GraphError(`node '${x.name}' belongs to another graph`, x.name);
+      return x;
+    }
+    return this.constant(x);
+  }
+
+  /**
+   * Appends `op(inputs)`; infers the shape (failing here, naming the node), reuses an identical
+   * existing node (hash-consing), and computes small all-constant results at once (constant folding).
+   */
+  apply<K extends OpName>(op: K, inputs: readonly Node[], attrs: AttrMap[K], name?: string): Node {
+    const def = OPS[op];
+    const label = name ?? `${op}_${this.counters.get(op) ?? 0}`;
+    if (def.arity !== "variadic" && inputs.length !== def.arity) throw new GraphError(`node '${label}': ${op} takes ${def.arity} inputs, got ${inputs.length}`, label);
+    if (def.arity === "variadic" && inputs.length === 0) throw new GraphError(`node '${label}': ${op} needs at least one input`, label);
+    for (const x of inputs) this.lift(x);
+    const cleanAttrs = canonicalAttrs(attrs as Record<string, unknown>);
+    const key = `${op}|${inputs.map((x) => x.id).join(",")}|${JSON.stringify(cleanAttrs)}`;
+    const hit = this.memo.get(key);
+    if (hit) {
+      if (name !== undefined) this.alias(hit, name);
+      return hit;
+    }
+    let shape: Dim[];
+    try {
+      shape = def.shape(inputs.map((x) => x.shape), cleanAttrs as AttrMap[K], label);
+    } catch (e) {
+      if (e instanceof HessflowError) throw e;
+      throw new ShapeError(`node '${label}': ${(e as Error).message}`, label);
+    }
+    let node: Node;
+    if (inputs.every((x) => x.op === "constant") && isStatic(shape) && sizeOf(shape) <= FOLD_LIMIT) {
+      const out: Tensor = { shape, data: new Float64Array(sizeOf(shape)) };
+      def.kernel(inputs.map((x) => x.value!), out, cleanAttrs as AttrMap[K]);
+      node = name === undefined ? this.constant(out) : this.push("constant", [], {}, shape, name, out);
+    } else {
+      node = this.push(op, inputs, cleanAttrs, shape, name);
+    }
+    this.memo.set(key, node);
+    return node;
+  }
+
+  private push(op: OpName, inputs: readonly Node[], attrs: Record<string, unknown>, shape: Dim[], name?: string, value?: Tensor): Node {
+    if (name !== undefined) {
+      if (typeof name !== "string" || name.length === 0) throw new GraphError(`node names must be non-empty strings`);
+      if (this.byName.has(name)) throw new GraphError(`duplicate node name '${name}'`, name);
+    }
+    let label = name;
+    if (label === undefined) {
+      let c = this.counters.get(op) ?? 0;
+      do label = `${op}_${c++}`; while (this.byName.has(label));
+      this.counters.set(op, c);
+    }
+    const node = new Node(this, this.nodes.length, label, op, Object.freeze([...inputs]), Object.freeze(attrs), Object.freeze(shape) as Dim[], value);
+    this.nodes.push(node);
+    this.byName.set(label, node);
+    return node;
+  }
+}
+
+function isTensor(v: unknown): v is Tensor {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && (v as Tensor).data instanceof Float64Array;
+}
+
+function canonicalAttrs(attrs: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(attrs).sort()) if (attrs[k] !== undefined) out[k] = attrs[k];
+  return out;
+}
+
+/** The graph that the given node-likes belong to (the first node's), or throws. */
+export function graphOf(...xs: NodeLike[]): Graph {
+  for (const x of xs) if (x instanceof Node) return x.graph;
+  throw new GraphError("an op needs at least one graph node among its inputs (wrap plain values with graph.constant)");
+}
+
+/** Shape of a static or run-time shape list, for messages. */
+export { formatShape };
+/** Re-exported for convenience. */
+export type { Shape };

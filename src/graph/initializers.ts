@@ -1,0 +1,61 @@
+import { GraphError } from "../errors.js";
+import { sizeOf } from "./shape.js";
+import type { NestedArray, Tensor } from "./tensor.js";
+import { fromNested } from "./tensor.js";
+
+/** How a variable gets its initial value, when not given explicitly (TF's initializers, seeded). */
+export type Initializer =
+  | { type: "zeros"; shape: number[] }
+  | { type: "ones"; shape: number[] }
+  | { type: "constant"; shape: number[]; value: number }
+  | { type: "random_normal"; shape: number[]; mean?: number; stddev?: number; seed?: number }
+  | { type: "glorot_uniform"; shape: number[]; seed?: number };
+
+/** Mulberry32: a small deterministic PRNG so seeded initializers give the same values everywhere. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The tensor an initializer (or explicit value) produces; errors name the variable. */
+export function initialValue(init: NestedArray | Tensor | Initializer, name: string): Tensor {
+  if (typeof init === "number" || Array.isArray(init)) return fromNested(init, `variable '${name}'`);
+  if ((init as Tensor).data instanceof Float64Array) return init as Tensor;
+  const spec = init as Initializer;
+  const shape = spec.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new GraphError(`variable '${name}': initializer needs a shape of non-negative integers`, name);
+  const data = new Float64Array(sizeOf(shape));
+  const rand = mulberry32(("seed" in spec && spec.seed !== undefined ? spec.seed : 0) >>> 0);
+  switch (spec.type) {
+    case "zeros": break;
+    case "ones": data.fill(1); break;
+    case "constant":
+      if (typeof spec.value !== "number") throw new GraphError(`variable '${name}': constant initializer needs a numeric value`, name);
+      data.fill(spec.value); break;
+    case "random_normal": {
+      const mean = spec.mean ?? 0, sd = spec.stddev ?? 1;
+      for (let i = 0; i < data.length; i++) {
+        // Box–Muller
+        const u = 1 - rand(), v = rand();
+        data[i] = mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+      }
+      break;
+    }
+    case "glorot_uniform": {
+      // TF: limit = sqrt(6 / (fan_in + fan_out)); for a 2-D [out, in] weight, fans are its dims.
+      const fanOut = shape.length >= 1 ? shape[0] : 1, fanIn = shape.length >= 2 ? shape[1] : 1;
+      const limit = Math.sqrt(6 / Math.max(1, fanIn + fanOut));
+      for (let i = 0; i < data.length; i++) data[i] = (2 * rand() - 1) * limit;
+      break;
+    }
+    default:
+      throw new GraphError(`variable '${name}': unknown initializer type '${(spec as { type: string }).type}'`, name);
+  }
+  return { shape: [...shape], data };
+}

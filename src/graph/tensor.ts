@@ -1,0 +1,60 @@
+import { FeedError } from "../errors.js";
+import type { ConcreteShape } from "./shape.js";
+import { sizeOf } from "./shape.js";
+
+/** A dense float64 array with a concrete row-major shape. */
+export interface Tensor {
+  readonly shape: ConcreteShape;
+  readonly data: Float64Array;
+}
+
+/** Nested JS arrays of numbers (or one number), as users write them. */
+export type NestedArray = number | NestedArray[];
+
+/** Makes a tensor, checking that data has as many elements as the shape says. */
+export function tensor(data: Float64Array | readonly number[], shape: ConcreteShape): Tensor {
+  const arr = data instanceof Float64Array ? data : Float64Array.from(data);
+  if (arr.length !== sizeOf(shape)) throw new FeedError(`tensor of shape [${shape.join(", ")}] needs ${sizeOf(shape)} values, got ${arr.length}`);
+  return { shape: [...shape], data: arr };
+}
+
+/** Converts nested arrays to a tensor; ragged or non-numeric input throws naming `what`. */
+export function fromNested(value: unknown, what: string): Tensor {
+  const shape: number[] = [];
+  let probe: unknown = value;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  const data = new Float64Array(sizeOf(shape));
+  let k = 0;
+  const walk = (v: unknown, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        throw new FeedError(`${what}${path}: expected a finite number, got ${JSON.stringify(v) ?? String(v)}`, what);
+      }
+      data[k++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      throw new FeedError(`${what}${path}: ragged array (expected ${shape[depth]} entries at depth ${depth}, shape [${shape.join(", ")}])`, what);
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, `${path}[${i}]`);
+  };
+  walk(value, 0, "");
+  return { shape, data };
+}
+
+/** Converts a tensor back to nested arrays (a number for rank 0). */
+export function toNested(t: Tensor): NestedArray {
+  const { shape, data } = t;
+  if (shape.length === 0) return data[0];
+  let k = 0;
+  const build = (depth: number): NestedArray[] => {
+    const out: NestedArray[] = new Array(shape[depth]);
+    for (let i = 0; i < shape[depth]; i++) out[i] = depth === shape.length - 1 ? data[k++] : build(depth + 1);
+    return out;
+  };
+  return build(0);
+}

@@ -1,0 +1,33 @@
+import { multiply, reduceSum, softmax, subtract } from "../graph/builders.js";
+import { axisView } from "./helpers.js";
+import { checkAxis, softmaxKernel } from "./softmax.js";
+import type { AttrMap, OpDef } from "./types.js";
+
+/** log softmax(x) along axis, stable.  Gradient: dy − softmax(x) ⊙ Σ_axis dy */
+export const logSoftmaxOp: OpDef<AttrMap["log_softmax"]> = {
+  arity: 1,
+  shape([x], { axis }, node) {
+    checkAxis(x.length, axis, node);
+    return [...x];
+  },
+  kernel([x], out, { axis }) {
+    const { outer, len, inner } = axisView(x.shape, axis);
+    softmaxKernel(x.data, out.data, outer, len, inner, true);
+  },
+  grad: (node, dy, { axis }) => [subtract(dy, multiply(softmax(node.inputs[0], axis), reduceSum(dy, axis, true)))],
+  // d log softmax = ẋ − Σ_axis softmax ⊙ ẋ, with softmax = exp(output)
+  jvp({ out, tangents: [t], batch, attrs: { axis } }) {
+    if (!t) return null;
+    const { outer, len, inner } = axisView(out.shape, axis);
+    const ls = out.data, n = ls.length, res = new Float64Array(batch * n);
+    for (let b = 0; b < batch; b++) {
+      for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) {
+        const base = o * len * inner + j;
+        let dot = 0;
+        for (let k = 0; k < len; k++) dot += Math.exp(ls[base + k * inner]) * t[b * n + base + k * inner];
+        for (let k = 0; k < len; k++) res[b * n + base + k * inner] = t[b * n + base + k * inner] - dot;
+      }
+    }
+    return res;
+  },
+};

@@ -1,0 +1,48 @@
+import { matmul } from "../graph/builders.js";
+import { ShapeError } from "../errors.js";
+import { formatShape } from "../graph/shape.js";
+import { matmulKernel } from "./kernels.js";
+import type { AttrMap, OpDef } from "./types.js";
+
+type A = AttrMap["matmul"];
+
+/**
+ * C = op(A)·op(B) for rank-2 tensors (TF's MatMul with transpose_a / transpose_b).
+ * Gradients (TF's MatMulGrad):  plain: dA = dC·Bᵀ, dB = Aᵀ·dC;  transposed inputs swap roles.
+ */
+export const matmulOp: OpDef<A> = {
+  arity: 2,
+  shape([a, b], { transposeA, transposeB }, node) {
+    if (a.length !== 2 || b.length !== 2) throw new ShapeError(`node '${node}': matmul needs rank-2 inputs, got ${formatShape(a)} and ${formatShape(b)}`, node);
+    const [m, ka] = transposeA ? [a[1], a[0]] : [a[0], a[1]];
+    const [kb, n] = transposeB ? [b[1], b[0]] : [b[0], b[1]];
+    if (ka !== null && kb !== null && ka !== kb) {
+      throw new ShapeError(`node '${node}': matmul inner dimensions differ: ${formatShape(a)}${transposeA ? "ᵀ" : ""} · ${formatShape(b)}${transposeB ? "ᵀ" : ""}`, node);
+    }
+    return [m, n];
+  },
+  kernel([a, b], out, { transposeA = false, transposeB = false }) {
+    const k = transposeA ? a.shape[0] : a.shape[1];
+    if (k !== (transposeB ? b.shape[1] : b.shape[0])) throw new ShapeError(`matmul inner dimensions differ at run time: [${a.shape}] · [${b.shape}]`);
+    matmulKernel(a.data, b.data, out.data, out.shape[0], k, out.shape[1], transposeA, transposeB);
+  },
+  grad(node, dy, { transposeA = false, transposeB = false }) {
+    const [a, b] = node.inputs;
+    if (!transposeA && !transposeB) return [matmul(dy, b, { transposeB: true }), matmul(a, dy, { transposeA: true })];
+    if (!transposeA && transposeB) return [matmul(dy, b), matmul(dy, a, { transposeA: true })];
+    if (transposeA && !transposeB) return [matmul(b, dy, { transposeB: true }), matmul(a, dy)];
+    return [matmul(b, dy, { transposeA: true, transposeB: true }), matmul(dy, a, { transposeA: true, transposeB: true })];
+  },
+  // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB), for each of the B tangents.
+  jvp({ inputs: [a, b], out, tangents: [ta, tb], batch, attrs: { transposeA = false, transposeB = false } }) {
+    if (!ta && !tb) return null;
+    const m = out.shape[0], n = out.shape[1], k = transposeA ? a.shape[0] : a.shape[1];
+    const res = new Float64Array(batch * m * n);
+    if (ta) {
+      if (!transposeA) matmulKernel(ta, b.data, res, batch * m, k, n, false, transposeB, true); // one [(B·m)×k]·op(B) product
+      else for (let t = 0; t < batch; t++) matmulKernel(ta, b.data, res, m, k, n, true, transposeB, true, t * m * k, 0, t * m * n);
+    }
+    if (tb) for (let t = 0; t < batch; t++) matmulKernel(a.data, tb, res, m, k, n, transposeA, transposeB, true, 0, t * k * n, t * m * n);
+    return res;
+  },
+};

@@ -1,0 +1,73 @@
+import { ShapeError } from "../errors.js";
+import { expandDims, logSoftmax, multiply, negative, reduceSum, softmax, subtract } from "../graph/builders.js";
+import { formatShape, broadcastShapes } from "../graph/shape.js";
+import { axisView } from "./helpers.js";
+import { checkAxis } from "./softmax.js";
+import type { AttrMap, OpDef } from "./types.js";
+
+/**
+ * Per-example loss ℓ = −Σ_axis y ⊙ log softmax(z) (TF's softmax_cross_entropy_with_logits; the class axis is removed).
+ * Gradients, with ŝ = softmax(z):  ∂ℓ/∂z = ŝ·Σ_axis y − y  (= ŝ − y for one-hot labels),  ∂ℓ/∂y = −log softmax(z).
+ */
+export const softmaxCrossEntropyOp: OpDef<AttrMap["softmax_cross_entropy_with_logits"]> = {
+  arity: 2,
+  shape([y, z], { axis }, node) {
+    if (y.length !== z.length) throw new ShapeError(`node '${node}': labels ${formatShape(y)} and logits ${formatShape(z)} must have the same rank`, node);
+    checkAxis(z.length, axis, node);
+    const s = broadcastShapes(y, z, node);
+    return s.filter((_, i) => i !== axis);
+  },
+  kernel([y, z], out, { axis }) {
+    if (y.data.length !== z.data.length) throw new ShapeError(`softmax_cross_entropy_with_logits: labels [${y.shape}] and logits [${z.shape}] differ at run time`);
+    const { outer, len, inner } = axisView(z.shape, axis);
+    const zd = z.data, yd = y.data, o = out.data;
+    for (let a = 0; a < outer; a++) for (let j = 0; j < inner; j++) {
+      const base = a * len * inner + j;
+      let max = -Infinity;
+      for (let k = 0; k < len; k++) max = Math.max(max, zd[base + k * inner]);
+      let sum = 0;
+      for (let k = 0; k < len; k++) sum += Math.exp(zd[base + k * inner] - max);
+      const lse = max + Math.log(sum);
+      let loss = 0;
+      for (let k = 0; k < len; k++) loss -= yd[base + k * inner] * (zd[base + k * inner] - lse);
+      o[a * inner + j] = loss;
+    }
+  },
+  grad(node, dy, { axis }) {
+    const [y, z] = node.inputs;
+    const g = expandDims(dy, [axis]);
+    return [
+      negative(multiply(g, logSoftmax(z, axis))),
+      multiply(g, subtract(multiply(softmax(z, axis), reduceSum(y, axis, true)), y)),
+    ];
+  },
+  // ℓ̇ = −Σ ẏ ⊙ log ŝ − Σ y ⊙ ż + (Σ y)(Σ ŝ ⊙ ż)
+  jvp({ inputs: [y, z], out, tangents: [ty, tz], batch, attrs: { axis } }) {
+    if (!ty && !tz) return null;
+    const { outer, len, inner } = axisView(z.shape, axis);
+    const n = z.data.length, m = out.data.length, zd = z.data, yd = y.data;
+    const ls = new Float64Array(n);
+    for (let a = 0; a < outer; a++) for (let j = 0; j < inner; j++) {
+      const base = a * len * inner + j;
+      let max = -Infinity;
+      for (let k = 0; k < len; k++) max = Math.max(max, zd[base + k * inner]);
+      let sum = 0;
+      for (let k = 0; k < len; k++) sum += Math.exp(zd[base + k * inner] - max);
+      const lse = max + Math.log(sum);
+      for (let k = 0; k < len; k++) ls[base + k * inner] = zd[base + k * inner] - lse;
+    }
+    const res = new Float64Array(batch * m);
+    for (let b = 0; b < batch; b++) for (let a = 0; a < outer; a++) for (let j = 0; j < inner; j++) {
+      const base = a * len * inner + j;
+      let acc = 0, sy = 0, sz = 0;
+      for (let k = 0; k < len; k++) {
+        const p = base + k * inner;
+        if (ty) acc -= ty[b * n + p] * ls[p];
+        if (tz) { acc -= yd[p] * tz[b * n + p]; sz += Math.exp(ls[p]) * tz[b * n + p]; }
+        sy += yd[p];
+      }
+      res[b * m + a * inner + j] = acc + sy * sz;
+    }
+    return res;
+  },
+};

@@ -1,0 +1,122 @@
+// Session = compile + run, as TF 1.x's tf.Session: fetches may be a node, an array or a nested
+// object of nodes, and the result has the same structure.
+import { FeedError, GraphError } from "../errors.js";
+import { Node } from "../graph/graph.js";
+import type { Graph } from "../graph/graph.js";
+import type { NestedArray, Tensor } from "../graph/tensor.js";
+import { fromNested } from "../graph/tensor.js";
+import { allocateSlots, runPlan } from "./executor.js";
+import type { Plan } from "./plan.js";
+import { compilePlan } from "./plan.js";
+
+/** A feed: placeholder name (or node) → value as nested arrays or a tensor. */
+export type Feed = Record<string, NestedArray | Tensor> | Map<Node, NestedArray | Tensor>;
+
+/** Fetch structures: a node, an array or an object of fetches. */
+export type Fetches = Node | readonly Fetches[] | { readonly [key: string]: Fetches };
+
+/** The value structure matching a fetch structure. */
+export type Fetched<F> = F extends Node ? Tensor : F extends readonly unknown[] ? { [K in keyof F]: Fetched<F[K]> } : { [K in keyof F]: Fetched<F[K]> };
+
+interface Compiled { plan: Plan; slots: Float64Array[] }
+
+/** Runs fetches of a graph with a feed; holds variable values; caches compiled plans per fetch set and fed shapes. */
+export class Session {
+  private readonly values = new Map<number, Tensor>();
+  private readonly cache = new Map<string, Compiled>();
+
+  constructor(readonly graph: Graph) {}
+
+  /** The current value of a variable (its initial value until assigned). */
+  variableValue(v: Node): Tensor {
+    if (v.op !== "variable") throw new GraphError(`'${v.name}' is not a variable`, v.name);
+    return this.values.get(v.id) ?? v.value!;
+  }
+
+  /** Sets a variable's value (same shape). */
+  assign(v: Node, value: NestedArray | Tensor): void {
+    const t = toTensor(value, `value for '${v.name}'`);
+    const cur = this.variableValue(v);
+    if (t.shape.length !== cur.shape.length || t.shape.some((d, i) => d !== cur.shape[i])) {
+      throw new FeedError(`value for variable '${v.name}' has shape [${t.shape}], expected [${cur.shape}]`, v.name);
+    }
+    this.values.set(v.id, t);
+  }
+
+  /** Evaluates the fetches with the feed; each needed node is computed once. */
+  run<F extends Fetches>(fetches: F, feed: Feed = {}): Fetched<F> {
+    const nodes: Node[] = [];
+    collect(fetches, nodes);
+    const { plan, tensors } = this.evaluate(nodes, feed);
+    let k = 0;
+    const copy = (): Tensor => {
+      const t = tensors[plan.fetchSteps[k++]];
+      return { shape: [...t.shape], data: Float64Array.from(t.data) };
+    };
+    return rebuild(fetches, copy) as Fetched<F>;
+  }
+
+  /** Compiles (or reuses) the plan for these fetches and runs it; values of non-fetched steps may be overwritten unless keepAll. */
+  evaluate(nodes: readonly Node[], feed: Feed, keepAll = false): { plan: Plan; tensors: Tensor[] } {
+    for (const n of nodes) this.graph.lift(n);
+    const fed = this.resolveFeed(feed);
+    const shapes = new Map<number, readonly number[]>();
+    for (const [id, t] of fed) shapes.set(id, t.shape);
+    const key = `${keepAll ? "all" : "min"}|${nodes.map((n) => n.id).join(",")}|${[...shapes].map(([id, s]) => `${id}:${s.join("x")}`).join(";")}`;
+    let compiled = this.cache.get(key);
+    if (!compiled) {
+      const plan = compilePlan(nodes, shapes, keepAll);
+      compiled = { plan, slots: allocateSlots(plan) };
+      this.cache.set(key, compiled);
+    }
+    const { plan, slots } = compiled;
+    return { plan, tensors: runPlan(plan, this.sourceValues(plan, fed), slots) };
+  }
+
+  /** The values of a plan's source steps: feeds, variables and constants. */
+  sourceValues(plan: Plan, fed: ReadonlyMap<number, Tensor>): Map<number, Float64Array> {
+    const sources = new Map<number, Float64Array>();
+    plan.steps.forEach((s, i) => {
+      if (s.inputs.length > 0) return;
+      const node = this.graph.nodes[plan.nodeIds[i]];
+      const t = s.op === "placeholder" ? fed.get(node.id)! : s.op === "variable" ? this.variableValue(node) : node.value!;
+      sources.set(i, t.data);
+    });
+    return sources;
+  }
+
+  /** Checks the feed: known placeholders, numeric, not ragged; returns tensors by node id. */
+  resolveFeed(feed: Feed): Map<number, Tensor> {
+    const out = new Map<number, Tensor>();
+    const entries: [Node, NestedArray | Tensor][] = feed instanceof Map
+      ? [...feed.entries()]
+      : Object.entries(feed).map(([name, v]) => {
+        if (!this.graph.has(name)) throw new FeedError(`feed names unknown node '${name}'`, name);
+        return [this.graph.get(name), v];
+      });
+    for (const [node, v] of entries) {
+      this.graph.lift(node);
+      if (node.op !== "placeholder") throw new FeedError(`feed for '${node.name}': only placeholders can be fed (it is a ${node.op})`, node.name);
+      out.set(node.id, toTensor(v, `feed '${node.name}'`));
+    }
+    return out;
+  }
+}
+
+function toTensor(v: NestedArray | Tensor, what: string): Tensor {
+  if (typeof v === "object" && v !== null && !Array.isArray(v) && (v as Tensor).data instanceof Float64Array) return v as Tensor;
+  return fromNested(v, what);
+}
+
+function collect(f: Fetches, out: Node[]): void {
+  if (f instanceof Node) out.push(f);
+  else if (Array.isArray(f)) for (const x of f) collect(x, out);
+  else if (typeof f === "object" && f !== null) for (const x of Object.values(f as Record<string, Fetches>)) collect(x, out);
+  else throw new GraphError(`cannot fetch ${JSON.stringify(f)}: fetch nodes, arrays or objects of nodes`);
+}
+
+function rebuild(f: Fetches, next: () => Tensor): unknown {
+  if (f instanceof Node) return next();
+  if (Array.isArray(f)) return f.map((x) => rebuild(x, next));
+  return Object.fromEntries(Object.entries(f as Record<string, Fetches>).map(([k, x]) => [k, rebuild(x, next)]));
+}

@@ -1,0 +1,420 @@
+// A small JSON Schema (draft 2020-12) validator covering the subset used by
+// schema/hessflow.graph-1.schema.json, tuned to give specific messages:
+// every problem is reported (not just the first), and when a `oneOf`/`anyOf`
+// fails, the branch the document was evidently aiming at (selected by a
+// const/enum "discriminator" property such as `op`) supplies the errors.
+//
+// Supported keywords:
+//   $ref (local: "#", "#/$defs/..." or any "#/json/pointer"), type (incl. "integer",
+//   and arrays of types), const, enum, required, properties,
+//   additionalProperties (false or a schema), propertyNames, items, prefixItems,
+//   minItems, maxItems, minLength, maxLength, minimum, maximum, pattern,
+//   allOf, anyOf, oneOf, if/then/else, and boolean schemas.
+// Annotations ($schema, $id, $comment, $defs, title, description, default,
+// examples, ...) are ignored. Any other keyword makes validation throw, so a
+// schema edit cannot be silently ignored.
+
+import { readFileSync } from "node:fs";
+
+/** One schema violation: JSON path of the offending value, the node it belongs to (if any), and what is wrong. */
+export interface SchemaProblem {
+  /** JSON path of the offending value, e.g. `$.nodes[3].attrs.axis`. */
+  path: string;
+  /** Name of the node, when the path is under `$.nodes[i]` and that node has a string `name`. */
+  node?: string;
+  /** Human-readable description of the problem. */
+  message: string;
+}
+
+type SchemaObject = { [keyword: string]: unknown };
+type Schema = boolean | SchemaObject;
+
+/** Internal problem; `missing` is set for failed `required` checks (used to summarise alternatives). */
+interface Issue {
+  path: string;
+  message: string;
+  missing?: string;
+}
+
+const ASSERTIONS = new Set([
+  "$ref", "type", "const", "enum", "required", "properties", "additionalProperties",
+  "propertyNames", "items", "prefixItems", "minItems", "maxItems", "minLength", "maxLength",
+  "minimum", "maximum", "pattern", "allOf", "anyOf", "oneOf", "if", "then", "else",
+]);
+const ANNOTATIONS = new Set([
+  "$schema", "$id", "$comment", "$defs", "$anchor", "title", "description", "default",
+  "examples", "deprecated", "readOnly", "writeOnly", "format", "markdownDescription",
+]);
+
+/** Validate `doc` against `schema` (the supported JSON Schema subset) and return every problem found; throws if the schema uses an unsupported keyword or an unresolvable `$ref`. */
+export function validateAgainstSchema(doc: unknown, schema: object): SchemaProblem[] {
+  const issues = new Validator(schema as SchemaObject).validate(doc, schema as SchemaObject, "$", "#");
+  const seen = new Set<string>();
+  const problems: SchemaProblem[] = [];
+  for (const { path, message } of issues) {
+    const key = `${path}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const node = nodeNameAt(doc, path);
+    problems.push(node === undefined ? { path, message } : { path, node, message });
+  }
+  return problems;
+}
+
+/** Read and parse schema/hessflow.graph-1.schema.json from the package root (works from both src/spec and dist/spec). */
+export function loadSchema(): object {
+  const url = new URL("../../schema/hessflow.graph-1.schema.json", import.meta.url);
+  return JSON.parse(readFileSync(url, "utf8")) as object;
+}
+
+class Validator {
+  private readonly checked = new WeakSet<object>();
+  private readonly regexps = new Map<string, RegExp>();
+
+  constructor(private readonly root: SchemaObject) {}
+
+  validate(value: unknown, schema: Schema, path: string, at: string): Issue[] {
+    if (schema === true) return [];
+    if (schema === false) return [{ path, message: "is not allowed here" }];
+    this.checkKeywords(schema, at);
+    const s = schema;
+    const issues: Issue[] = [];
+
+    if (typeof s.$ref === "string") {
+      const target = this.resolve(s.$ref);
+      issues.push(...this.validate(value, target, path, s.$ref));
+    }
+
+    if (s.type !== undefined) {
+      const types = Array.isArray(s.type) ? (s.type as string[]) : [s.type as string];
+      if (!types.some((t) => hasType(value, t))) {
+        // Other keywords would only add noise once the type is wrong.
+        issues.push({ path, message: `expected ${orList(types)}, got ${describe(value)}` });
+        return issues;
+      }
+    }
+
+    if ("const" in s && !jsonEqual(value, s.const)) {
+      issues.push({ path, message: `must be ${JSON.stringify(s.const)}, got ${describe(value)}` });
+    }
+    if (Array.isArray(s.enum) && !s.enum.some((e) => jsonEqual(value, e))) {
+      issues.push({ path, message: `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(", ")}; got ${describe(value)}${suggest(value, s.enum)}` });
+    }
+
+    if (typeof value === "string") this.checkString(value, s, path, issues);
+    if (typeof value === "number") this.checkNumber(value, s, path, issues);
+    if (Array.isArray(value)) this.checkArray(value, s, path, at, issues);
+    if (isObject(value)) this.checkObject(value, s, path, at, issues);
+
+    if (Array.isArray(s.allOf)) {
+      s.allOf.forEach((b: Schema, i) => issues.push(...this.validate(value, b, path, `${at}/allOf/${i}`)));
+    }
+    if (Array.isArray(s.anyOf)) issues.push(...this.alternatives(value, s.anyOf as Schema[], path, `${at}/anyOf`, "anyOf"));
+    if (Array.isArray(s.oneOf)) issues.push(...this.alternatives(value, s.oneOf as Schema[], path, `${at}/oneOf`, "oneOf"));
+    if (s.if !== undefined) {
+      const ok = this.validate(value, s.if as Schema, path, `${at}/if`).length === 0;
+      const branch = ok ? s.then : s.else;
+      if (branch !== undefined) issues.push(...this.validate(value, branch as Schema, path, `${at}/${ok ? "then" : "else"}`));
+    }
+    return issues;
+  }
+
+  private checkString(value: string, s: SchemaObject, path: string, issues: Issue[]): void {
+    const length = [...value].length;
+    if (typeof s.minLength === "number" && length < s.minLength) {
+      issues.push({ path, message: s.minLength === 1 ? "must not be empty" : `must be at least ${s.minLength} characters long` });
+    }
+    if (typeof s.maxLength === "number" && length > s.maxLength) {
+      issues.push({ path, message: `must be at most ${s.maxLength} characters long` });
+    }
+    if (typeof s.pattern === "string" && !this.regexp(s.pattern).test(value)) {
+      issues.push({ path, message: `must match the pattern /${s.pattern}/, got ${JSON.stringify(value)}` });
+    }
+  }
+
+  private checkNumber(value: number, s: SchemaObject, path: string, issues: Issue[]): void {
+    if (typeof s.minimum === "number" && value < s.minimum) {
+      issues.push({ path, message: `must be >= ${s.minimum}, got ${value}` });
+    }
+    if (typeof s.maximum === "number" && value > s.maximum) {
+      issues.push({ path, message: `must be <= ${s.maximum}, got ${value}` });
+    }
+  }
+
+  private checkArray(value: unknown[], s: SchemaObject, path: string, at: string, issues: Issue[]): void {
+    const n = value.length;
+    const min = typeof s.minItems === "number" ? s.minItems : undefined;
+    const max = typeof s.maxItems === "number" ? s.maxItems : undefined;
+    if (min !== undefined && min === max && n !== min) {
+      issues.push({ path, message: `expected exactly ${items(min)}, got ${n}` });
+    } else {
+      if (min !== undefined && n < min) issues.push({ path, message: `expected at least ${items(min)}, got ${n}` });
+      if (max !== undefined && n > max) issues.push({ path, message: `expected at most ${items(max)}, got ${n}` });
+    }
+    const prefix = Array.isArray(s.prefixItems) ? (s.prefixItems as Schema[]) : [];
+    value.forEach((item, i) => {
+      if (i < prefix.length) {
+        issues.push(...this.validate(item, prefix[i]!, `${path}[${i}]`, `${at}/prefixItems/${i}`));
+      } else if (s.items !== undefined) {
+        issues.push(...this.validate(item, s.items as Schema, `${path}[${i}]`, `${at}/items`));
+      }
+    });
+  }
+
+  private checkObject(value: Record<string, unknown>, s: SchemaObject, path: string, at: string, issues: Issue[]): void {
+    if (Array.isArray(s.required)) {
+      for (const name of s.required as string[]) {
+        if (!Object.hasOwn(value, name)) issues.push({ path, message: `missing required property ${JSON.stringify(name)}`, missing: name });
+      }
+    }
+    const properties = isObject(s.properties) ? (s.properties as Record<string, Schema>) : {};
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = `${path}${memberPath(key)}`;
+      if (s.propertyNames !== undefined) {
+        for (const issue of this.validate(key, s.propertyNames as Schema, childPath, `${at}/propertyNames`)) {
+          issues.push({ path: childPath, message: `invalid property name ${JSON.stringify(key)}: ${issue.message}` });
+        }
+      }
+      if (Object.hasOwn(properties, key)) {
+        issues.push(...this.validate(child, properties[key]!, childPath, `${at}/properties/${key}`));
+      } else if (s.additionalProperties === false) {
+        issues.push({ path: childPath, message: unknownProperty(key, Object.keys(properties)) });
+      } else if (s.additionalProperties !== undefined) {
+        issues.push(...this.validate(child, s.additionalProperties as Schema, childPath, `${at}/additionalProperties`));
+      }
+    }
+  }
+
+  /** anyOf / oneOf: succeed, or explain the failure as specifically as possible. */
+  private alternatives(value: unknown, branches: Schema[], path: string, at: string, kind: "anyOf" | "oneOf"): Issue[] {
+    const results = branches.map((b, i) => this.validate(value, b, path, `${at}/${i}`));
+    const passing = results.flatMap((r, i) => (r.length === 0 ? [i] : []));
+    if (passing.length === 1 || (kind === "anyOf" && passing.length > 1)) return [];
+    if (passing.length > 1) {
+      const required = passing.map((i) => this.requiredOnly(branches[i]!));
+      if (required.every((r) => r !== undefined)) {
+        return [{ path, message: `must have only one of the properties ${orList(required.flat().map((p) => JSON.stringify(p)))}, not several` }];
+      }
+      return [{ path, message: `matches more than one alternative (${passing.map((i) => this.label(branches[i]!, i)).join(", ")}); it must match exactly one` }];
+    }
+
+    // 1. A discriminator property (const/enum in every branch, e.g. "op") picks the intended branch.
+    const discriminated = this.byDiscriminator(value, branches, results, path);
+    if (discriminated !== undefined) return discriminated;
+
+    // 2. Every branch only misses a required property: "must have one of ...".
+    const allMissing = results.every((r) => r.length > 0 && r.every((x) => x.missing !== undefined && x.path === path));
+    if (allMissing) {
+      const names = [...new Set(results.flat().map((x) => JSON.stringify(x.missing)))];
+      const quantity = kind === "oneOf" ? "exactly one" : "at least one";
+      return [{ path, message: `must have ${quantity} of the properties ${orList(names)}` }];
+    }
+
+    // 3. Every branch fails the same way (e.g. all expect an object).
+    const first = JSON.stringify(results[0]);
+    if (results.every((r) => JSON.stringify(r) === first)) return results[0]!;
+
+    // 4. Fall back to the branch with the fewest problems.
+    let best = 0;
+    results.forEach((r, i) => { if (r.length < results[best]!.length) best = i; });
+    const labels = branches.map((b, i) => this.label(b, i)).join(", ");
+    return [
+      { path, message: `does not match any of: ${labels} (the problems below are for the closest, ${this.label(branches[best]!, best)})` },
+      ...results[best]!,
+    ];
+  }
+
+  private byDiscriminator(value: unknown, branches: Schema[], results: Issue[][], path: string): Issue[] | undefined {
+    if (!isObject(value)) return undefined;
+    const tables = branches.map((b) => this.constProperties(b));
+    const key = Object.keys(tables[0]!).find((k) => tables.every((t) => Object.hasOwn(t, k)));
+    if (key === undefined) return undefined;
+    if (!Object.hasOwn(value, key)) return [{ path, message: `missing required property ${JSON.stringify(key)}`, missing: key }];
+    const v = value[key];
+    const matching = tables.flatMap((t, i) => (t[key]!.some((c) => jsonEqual(c, v)) ? [i] : []));
+    if (matching.length === 0) {
+      const allowed = [...new Set(tables.flatMap((t) => t[key]!.map((c) => JSON.stringify(c))))];
+      const choices = tables.flatMap((t) => t[key]!);
+      return [{
+        path: `${path}${memberPath(key)}`,
+        message: `unknown ${key} ${JSON.stringify(v)}${suggest(v, choices)}; expected one of ${allowed.join(", ")}`,
+      }];
+    }
+    let best = matching[0]!;
+    for (const i of matching) if (results[i]!.length < results[best]!.length) best = i;
+    return results[best]!;
+  }
+
+  /** Properties that a branch pins to a const or enum, e.g. { op: ["matmul"] }. */
+  private constProperties(branch: Schema): Record<string, unknown[]> {
+    const s = this.deref(branch);
+    const out: Record<string, unknown[]> = {};
+    if (typeof s === "boolean" || !isObject(s.properties)) return out;
+    for (const [key, raw] of Object.entries(s.properties as Record<string, Schema>)) {
+      const p = this.deref(raw);
+      if (typeof p === "boolean") continue;
+      if ("const" in p) out[key] = [p.const];
+      else if (Array.isArray(p.enum)) out[key] = p.enum;
+    }
+    return out;
+  }
+
+  /** The property names a branch requires, if `required` is all it asserts. */
+  private requiredOnly(branch: Schema): string[] | undefined {
+    if (typeof branch === "boolean" || !Array.isArray(branch.required)) return undefined;
+    const asserting = Object.keys(branch).filter((k) => ASSERTIONS.has(k));
+    return asserting.length === 1 ? (branch.required as string[]) : undefined;
+  }
+
+  private label(branch: Schema, index: number): string {
+    if (typeof branch !== "boolean") {
+      if (typeof branch.title === "string") return branch.title;
+      if (typeof branch.$ref === "string") {
+        const target = this.resolve(branch.$ref);
+        if (typeof target !== "boolean" && typeof target.title === "string") return target.title;
+        return branch.$ref.split("/").pop()!;
+      }
+    }
+    return `alternative ${index + 1}`;
+  }
+
+  /** Follow `$ref`s at the top of a schema (for inspecting a branch, not for validating). */
+  private deref(schema: Schema): Schema {
+    let s = schema;
+    for (let hops = 0; typeof s !== "boolean" && typeof s.$ref === "string" && hops < 32; hops++) {
+      if (Object.keys(s).some((k) => k !== "$ref" && ASSERTIONS.has(k))) break;
+      s = this.resolve(s.$ref as string);
+    }
+    return s;
+  }
+
+  private resolve(ref: string): Schema {
+    const id = typeof this.root.$id === "string" ? this.root.$id : undefined;
+    const local = id !== undefined && ref.startsWith(`${id}#`) ? ref.slice(id.length) : ref;
+    if (local !== "#" && !local.startsWith("#/")) {
+      throw new Error(`unsupported $ref ${JSON.stringify(ref)}: only local references such as "#/$defs/name" are supported`);
+    }
+    let target: unknown = this.root;
+    for (const raw of local === "#" ? [] : local.slice(2).split("/")) {
+      const segment = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+      target = isObject(target) || Array.isArray(target) ? (target as Record<string, unknown>)[segment] : undefined;
+      if (target === undefined) break;
+    }
+    if (typeof target !== "boolean" && !isObject(target)) {
+      throw new Error(`unresolvable $ref ${JSON.stringify(ref)}`);
+    }
+    return target as Schema;
+  }
+
+  private checkKeywords(schema: SchemaObject, at: string): void {
+    if (this.checked.has(schema)) return;
+    for (const keyword of Object.keys(schema)) {
+      if (!ASSERTIONS.has(keyword) && !ANNOTATIONS.has(keyword)) {
+        throw new Error(`unsupported JSON Schema keyword ${JSON.stringify(keyword)} at ${at}`);
+      }
+    }
+    this.checked.add(schema);
+  }
+
+  private regexp(pattern: string): RegExp {
+    let re = this.regexps.get(pattern);
+    if (re === undefined) {
+      re = new RegExp(pattern, "u");
+      this.regexps.set(pattern, re);
+    }
+    return re;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function hasType(v: unknown, type: string): boolean {
+  switch (type) {
+    case "null": return v === null;
+    case "boolean": return typeof v === "boolean";
+    case "number": return typeof v === "number" && Number.isFinite(v);
+    case "integer": return typeof v === "number" && Number.isInteger(v);
+    case "string": return typeof v === "string";
+    case "array": return Array.isArray(v);
+    case "object": return isObject(v);
+    default: throw new Error(`unsupported JSON Schema type ${JSON.stringify(type)}`);
+  }
+}
+
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** "string \"abc\"", "integer -3", "array", "object", "null", ... */
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "object") return "object";
+  if (typeof v === "string") return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}...` : v)}`;
+  if (typeof v === "number") return `${Number.isInteger(v) ? "integer" : "number"} ${v}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+function orList(words: string[]): string {
+  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
+}
+
+function items(n: number): string {
+  return n === 1 ? "1 item" : `${n} items`;
+}
+
+function memberPath(key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+function unknownProperty(key: string, allowed: string[]): string {
+  const hint = suggest(key, allowed);
+  if (hint !== "") return `unknown property ${JSON.stringify(key)}${hint}`;
+  if (allowed.length === 0) return `unknown property ${JSON.stringify(key)} (no properties are allowed here)`;
+  return `unknown property ${JSON.stringify(key)} (allowed: ${allowed.join(", ")})`;
+}
+
+/** " (did you mean \"inputs\"?)" when a candidate string is a likely typo of `value`, else "". */
+function suggest(value: unknown, candidates: unknown[]): string {
+  if (typeof value !== "string") return "";
+  let best: string | undefined;
+  // Allow about one edit per three characters; very short strings only match case-insensitively.
+  let bestDistance = (value.length < 3 ? 0 : Math.max(1, Math.floor(value.length / 3))) + 1;
+  for (const c of candidates) {
+    if (typeof c !== "string") continue;
+    const d = editDistance(value.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best === undefined ? "" : ` (did you mean ${JSON.stringify(best)}?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The `name` of `doc.nodes[i]` when `path` starts with `$.nodes[i]`. */
+function nodeNameAt(doc: unknown, path: string): string | undefined {
+  const m = /^\$\.nodes\[(\d+)\]/.exec(path);
+  if (m === null || !isObject(doc) || !Array.isArray(doc.nodes)) return undefined;
+  const node: unknown = doc.nodes[Number(m[1])];
+  return isObject(node) && typeof node.name === "string" ? node.name : undefined;
+}
