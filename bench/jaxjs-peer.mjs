@@ -2,7 +2,10 @@
 //
 // Interprets a hessflow graph spec (format "hessflow.graph/1") as a jax-js
 // function of one flat float64 parameter vector and takes its exact Hessian
-// with jax-js *eager* `hessian` (= jacfwd(grad(f))) on the Wasm (CPU) backend.
+// eagerly on the Wasm (CPU) backend, with jax-js's own hessian algorithm
+// (jacfwd(grad(f)): vmap of jvp(grad f) over identity rows), re-composed from
+// the public grad/jvp/vmap only to plug a per-run memory leak in jax-js's
+// jacfwd (see hessianRows; `builtinHessian: true` calls `hessian` itself).
 // jit is deliberately not used: jit(hessian(...)) was reported to give wrong values.
 //
 // jax-js memory model: every Array is reference counted and every jax-js

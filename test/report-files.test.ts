@@ -1,10 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { g17, toCsv, toNpy, writeFileAtomic } from '../src/report/files.js';
 import { referenceInput } from './report-fixtures.js';
+
+const dirs: string[] = [];
+const tempDir = (prefix: string) => { const d = mkdtempSync(join(tmpdir(), prefix)); dirs.push(d); return d; };
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
@@ -42,7 +46,7 @@ describe('toNpy', () => {
   });
 
   it.skipIf(!hasNumpy)('loads in numpy with identical values (CSV too)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hessflow-npy-'));
+    const dir = tempDir('hessflow-npy-');
     writeFileSync(join(dir, 'h.npy'), toNpy(input.hessian, [11, 11]));
     writeFileSync(join(dir, 'h.csv'), toCsv(input.hessian, 11, input.xs));
     const script = `
@@ -89,7 +93,7 @@ describe('toCsv', () => {
 
 describe('writeFileAtomic', () => {
   it('writes and replaces a file, leaving no temp files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hessflow-atomic-'));
+    const dir = tempDir('hessflow-atomic-');
     const path = join(dir, 'out.json');
     await writeFileAtomic(path, 'first');
     await writeFileAtomic(path, Uint8Array.of(104, 105));
@@ -98,7 +102,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('removes the temp file and rethrows when the rename fails', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hessflow-atomic-'));
+    const dir = tempDir('hessflow-atomic-');
     const target = join(dir, 'taken');
     mkdirSync(target);
     writeFileSync(join(target, 'keep'), 'x'); // a non-empty directory cannot be replaced by a file

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
+import { endianness } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { elementLabels } from './labels.js';
 import type { VariableBlock } from './types.js';
@@ -29,7 +30,8 @@ export function toNpy(h: Float64Array, shape: number[]): Uint8Array {
   out.set([0x93, ...Buffer.from('NUMPY', 'latin1'), 1, 0]);
   view.setUint16(8, header.length, true);
   out.set(Buffer.from(header, 'latin1'), 10);
-  h.forEach((v, i) => view.setFloat64(total + 8 * i, v, true));
+  if (endianness() === 'LE') out.set(new Uint8Array(h.buffer, h.byteOffset, h.byteLength), total);
+  else h.forEach((v, i) => view.setFloat64(total + 8 * i, v, true));
   return out;
 }
 

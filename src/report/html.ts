@@ -70,13 +70,13 @@ ${meta.description ? `<p class="desc">${e(meta.description)}</p>` : ''}
 <div class="card"><div class="small">exact H</div><div class="big">${e(r.definiteness.exact)}</div><div class="small">${inertiaText(r.inertia.exact)}</div></div>
 <div class="card"><div class="small">tf.hessians-style B</div><div class="big">${e(r.definiteness.tf_hessians)}</div><div class="small">${inertiaText(r.inertia.tf_hessians)}</div></div>
 </div>
+<h2>Heatmaps</h2>
+<div class="figure">${heatmapsSvg(input, r)}</div>
 <h2>Block map</h2>
 <p>Each cell: Frobenius norm / max |entry| of the (row, column) block. <b>Kept</b> blocks are what tf.hessians returns; <b>dropped</b> blocks are never computed. They carry ${pct(r.offdiagonal_frobenius_fraction)} of ‖H‖<sub>F</sub> (‖H − B‖<sub>F</sub> / ‖H‖<sub>F</sub> = ${fmt(r.offdiagonal_frobenius_fraction)}).</p>
 <table class="blocks"><tr><th></th>${names.map((c) => `<th>${e(c)}</th>`).join('')}</tr>
 ${blockRows}
 </table>
-<h2>Heatmaps</h2>
-<div class="figure">${heatmapsSvg(input, r)}</div>
 <h2>Spectra</h2>
 <div class="figure">${spectraSvg(r)}</div>
 <table><tr><th></th><th>exact H</th><th>tf.hessians-style B</th></tr>

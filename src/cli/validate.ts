@@ -1,0 +1,1 @@
+export async function validateCommand(_args: string[]): Promise<number> { throw new Error('not yet'); }

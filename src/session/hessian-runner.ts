@@ -1,0 +1,97 @@
+// Numeric Hessians of a graph in two modes with identical results:
+//  - "rows": the tutorial's algorithm, faithfully: the row-by-row graph of hessian(), run in a session;
+//  - "batched": forward-over-reverse: batches of one-hot tangents pushed through the gradient graph
+//    (matrix-matrix work), spread over worker threads when that pays.
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { gradients } from "../autodiff/gradients.js";
+import { flatLayout, hessian, type FlatEntry } from "../autodiff/hessian.js";
+import type { Node } from "../graph/graph.js";
+import { checkMemory } from "./plan.js";
+import type { Feed, Session } from "./session.js";
+import { DEFAULT_BATCH, tangentRows, type TangentJob } from "./tangent-rows.js";
+
+/** How to compute a Hessian. */
+export type HessianMode = "rows" | "batched";
+
+/** Options of computeHessian. */
+export interface HessianOptions {
+  /** "batched" (default, fast) or "rows" (the tutorial's algorithm). */
+  mode?: HessianMode;
+  /** Worker threads for batched mode: a number, or "auto" (default) to use them when n is large enough. */
+  workers?: number | "auto";
+  /** Directions per tangent batch. */
+  batch?: number;
+}
+
+/** A computed Hessian: the flatten layout of xs and the n×n matrix, row-major. */
+export interface HessianResult {
+  layout: FlatEntry[];
+  n: number;
+  matrix: Float64Array;
+  mode: HessianMode;
+  workers: number;
+}
+
+const rowsGraphs = new WeakMap<Node, Map<string, Node>>();
+
+/** The exact Hessian of the scalar `y` over all of xs, as numbers. */
+export async function computeHessian(session: Session, y: Node, xs: Node[], feed: Feed, options: HessianOptions = {}): Promise<HessianResult> {
+  const layout = flatLayout(xs);
+  const n = layout.reduce((s, e) => s + e.size, 0);
+  checkMemory(n * n * 8, `the ${n}×${n} Hessian`);
+  const mode = options.mode ?? "batched";
+  if (mode === "rows") {
+    const key = xs.map((x) => x.id).join(",");
+    let byXs = rowsGraphs.get(y);
+    if (!byXs) rowsGraphs.set(y, (byXs = new Map()));
+    let h = byXs.get(key);
+    if (!h) byXs.set(key, (h = hessian(y, xs)));
+    const { plan, tensors } = session.evaluate([h], feed);
+    return { layout, n, matrix: Float64Array.from(tensors[plan.fetchSteps[0]].data), mode, workers: 0 };
+  }
+
+  const grads = gradients(y, xs, { unconnected: "zero" }) as Node[];
+  const { plan, tensors } = session.evaluate([...grads, ...xs], feed, true);
+  const xSteps = xs.map((_, k) => plan.fetchSteps[grads.length + k]);
+  const gradSteps = plan.fetchSteps.slice(0, grads.length);
+  const job: TangentJob = { plan, layout, xSteps, gradSteps };
+  const batch = options.batch ?? DEFAULT_BATCH;
+  const matrix = new Float64Array(n * n);
+  const workers = workerCount(options.workers ?? "auto", n, plan.slotSizes.reduce((s, v) => s + v, 0));
+  if (workers <= 1) {
+    tangentRows(job, tensors, 0, n, matrix, batch);
+    return { layout, n, matrix, mode, workers: 0 };
+  }
+  const sources: [number, Float64Array][] = [];
+  plan.steps.forEach((s, i) => { if (s.inputs.length === 0) sources.push([i, tensors[i].data]); });
+  const bounds = splitRows(layout, n, workers);
+  await Promise.all(bounds.map(([from, to]) => new Promise<void>((resolve, reject) => {
+    const w = new Worker(WORKER_FILE!, { workerData: { job, sources, from, to, batch } });
+    w.once("message", (rows: Float64Array) => { matrix.set(rows, from * n); resolve(); });
+    w.once("error", reject);
+    w.once("exit", (code) => { if (code !== 0) reject(new Error(`Hessian worker exited with code ${code}`)); });
+  })));
+  return { layout, n, matrix, mode, workers };
+}
+
+const here = fileURLToPath(new URL("./hessian-worker.js", import.meta.url));
+/** The compiled worker script, when running from dist/ (under a TS test runner there is none, and work stays on one thread). */
+const WORKER_FILE: string | null = existsSync(here) ? here : null;
+
+function workerCount(requested: number | "auto", n: number, planElements: number): number {
+  if (!WORKER_FILE) return 1;
+  if (requested !== "auto") return Math.max(1, Math.floor(requested));
+  // Threads cost a few ms to start and to rebuild forward values: worth it only for real work.
+  const work = n * planElements;
+  return work > 2e7 ? Math.min(2, availableParallelism()) : 1;
+}
+
+/** Splits rows [0, n) into `parts` ranges of about equal work. */
+function splitRows(_layout: FlatEntry[], n: number, parts: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let p = 0; p < parts; p++) out.push([Math.floor((p * n) / parts), Math.floor(((p + 1) * n) / parts)]);
+  return out;
+}

@@ -1,0 +1,49 @@
+// The vectorised Hessian's inner loop, shared by the main thread and worker threads:
+// for a range of parameter indices, seed one-hot tangents and push them through the gradient graph.
+import type { Tensor } from "../graph/tensor.js";
+import type { FlatEntry } from "../autodiff/hessian.js";
+import { runTangents } from "./executor.js";
+import type { Plan } from "./plan.js";
+
+/** What the tangent pass needs: the compiled gradient plan, its forward values, and where each x and its gradient sit. */
+export interface TangentJob {
+  plan: Plan;
+  layout: FlatEntry[];
+  /** Step index of each x (a variable) in the plan, or −1 when the gradient graph does not read it. */
+  xSteps: number[];
+  /** Step index of each x's gradient node. */
+  gradSteps: number[];
+}
+
+/** Default number of directions pushed through the graph at once. */
+export const DEFAULT_BATCH = 64;
+
+/**
+ * Fills rows [from, to) of the n×n Hessian (row-major, `out` holds just those rows): row j is the
+ * derivative of the flat gradient along parameter j. Chunks never cross a variable's block, so the
+ * tangents of all other variables are structurally zero and their paths are pruned.
+ */
+export function tangentRows(job: TangentJob, values: readonly Tensor[], from: number, to: number, out: Float64Array, batch = DEFAULT_BATCH): void {
+  const { plan, layout, xSteps, gradSteps } = job;
+  const n = layout.reduce((s, e) => s + e.size, 0);
+  out.fill(0);
+  for (let k = 0; k < layout.length; k++) {
+    const { offset, size } = layout[k];
+    const lo = Math.max(from, offset), hi = Math.min(to, offset + size);
+    if (xSteps[k] < 0) continue;
+    for (let c0 = lo; c0 < hi; c0 += batch) {
+      const B = Math.min(batch, hi - c0);
+      const seed = new Float64Array(B * size);
+      for (let b = 0; b < B; b++) seed[b * size + (c0 - offset + b)] = 1;
+      const tangents = runTangents(plan, values, new Map([[xSteps[k], seed]]), B, gradSteps);
+      tangents.forEach((t, j) => {
+        if (!t) return;
+        const { offset: oj, size: sj } = layout[j];
+        for (let b = 0; b < B; b++) {
+          const row = (c0 - from + b) * n + oj;
+          out.set(t.subarray(b * sj, (b + 1) * sj), row);
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,225 @@
+// JSON graph specs ("hessflow.graph/1") to the same public API a programmer uses.
+import { readFileSync } from "node:fs";
+import { HessflowError, SpecError } from "../errors.js";
+import * as B from "../graph/builders.js";
+import { Graph, type Node } from "../graph/graph.js";
+import type { Initializer } from "../graph/initializers.js";
+import { fromNested, type NestedArray, type Tensor } from "../graph/tensor.js";
+import { isOpName } from "../ops/registry.js";
+import { exprRefs, parseExpr, type Expr } from "./expr.js";
+import { loadSchema, validateAgainstSchema, type SchemaProblem } from "./schema.js";
+
+/** The format tag this loader reads. */
+export const FORMAT = "hessflow.graph/1";
+
+/** One node as written in a spec. */
+export interface SpecNode {
+  name: string;
+  op?: string;
+  expr?: string;
+  inputs?: string[];
+  attrs?: Record<string, unknown>;
+  shape?: (number | null)[];
+  value?: NestedArray;
+  init?: Initializer;
+  description?: string;
+}
+
+/** A parsed spec document. */
+export interface SpecDoc {
+  format: string;
+  name: string;
+  description?: string;
+  nodes: SpecNode[];
+  feed?: Record<string, NestedArray>;
+  outputs: {
+    fetch?: string[];
+    gradients?: { ys: string | string[]; xs: string[] };
+    hessian?: { ys: string; xs: string[] };
+  };
+}
+
+/** A spec built into a graph: nodes by spec name, the feed as tensors, and the requested outputs. */
+export interface LoadedSpec {
+  doc: SpecDoc;
+  graph: Graph;
+  nodes: Map<string, Node>;
+  feed: Map<Node, Tensor>;
+  fetch: Node[];
+  gradients?: { ys: Node[]; xs: Node[] };
+  hessian?: { ys: Node; xs: Node[] };
+}
+
+/** Reads and parses a spec file; a missing file or broken JSON is a SpecError naming the file. */
+export function readSpecFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new SpecError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, path);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new SpecError(`${path} is not valid JSON: ${(e as Error).message}`, path);
+  }
+}
+
+/** Every schema problem of a document (empty when it is well formed). */
+export function schemaProblems(doc: unknown): SchemaProblem[] {
+  return validateAgainstSchema(doc, loadSchema());
+}
+
+/** One line for a problem: its JSON path, node and message. */
+export function formatProblem(p: SchemaProblem): string {
+  return `${p.path}${p.node ? ` (node '${p.node}')` : ""}: ${p.message}`;
+}
+
+/** Checks the document against the schema (throwing the first problem) and builds the graph. */
+export function loadSpec(doc: unknown): LoadedSpec {
+  const problems = schemaProblems(doc);
+  if (problems.length) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more; run 'hessflow validate')` : "";
+    throw new SpecError(formatProblem(problems[0]) + more, problems[0].node ?? problems[0].path);
+  }
+  return buildSpec(doc as SpecDoc);
+}
+
+/** Builds a schema-valid document into a graph, in dependency order; semantic errors name the node or field. */
+export function buildSpec(doc: SpecDoc): LoadedSpec {
+  const byName = new Map<string, { node: SpecNode; index: number; expr?: Expr }>();
+  doc.nodes.forEach((node, index) => {
+    if (byName.has(node.name)) throw new SpecError(`$.nodes[${index}]: duplicate node name '${node.name}'`, node.name);
+    byName.set(node.name, { node, index, expr: node.expr !== undefined ? parseExpr(node.expr, node.name) : undefined });
+  });
+  const deps = (name: string): string[] => {
+    const e = byName.get(name)!;
+    return e.expr ? exprRefs(e.expr) : e.node.inputs ?? [];
+  };
+  for (const [name, e] of byName) {
+    deps(name).forEach((d, i) => {
+      if (!byName.has(d)) throw new SpecError(`$.nodes[${e.index}]${e.expr ? ".expr" : `.inputs[${i}]`} (node '${name}'): unknown input '${d}'`, name);
+    });
+  }
+
+  // Depth-first build in dependency order; a node met again while being built is a cycle.
+  const graph = new Graph();
+  const built = new Map<string, Node>();
+  const visiting: string[] = [];
+  const build = (name: string): Node => {
+    const done = built.get(name);
+    if (done) return done;
+    if (visiting.includes(name)) {
+      const cycle = [...visiting.slice(visiting.indexOf(name)), name].join(" → ");
+      throw new SpecError(`node '${name}': cycle ${cycle}`, name);
+    }
+    visiting.push(name);
+    const { node, index, expr } = byName.get(name)!;
+    const inputs = (node.inputs ?? []).map(build);
+    let result: Node;
+    try {
+      result = expr ? buildExpr(expr, name, build, graph) : buildNode(graph, node, inputs);
+    } catch (e) {
+      if (e instanceof SpecError) throw e;
+      if (e instanceof HessflowError) throw new SpecError(`$.nodes[${index}] ${e.message.startsWith(`node '${name}'`) ? e.message : `(node '${name}'): ${e.message}`}`, name);
+      throw e;
+    }
+    if (result.name !== name) graph.alias(result, name);
+    visiting.pop();
+    built.set(name, result);
+    return result;
+  };
+  for (const n of doc.nodes) build(n.name);
+
+  const ref = (name: string, field: string): Node => {
+    const n = built.get(name);
+    if (!n) throw new SpecError(`${field}: unknown node '${name}'`, field);
+    return n;
+  };
+  const feed = new Map<Node, Tensor>();
+  for (const [name, value] of Object.entries(doc.feed ?? {})) {
+    const node = ref(name, `$.feed.${name}`);
+    if (node.op !== "placeholder") throw new SpecError(`$.feed.${name}: '${name}' is a ${node.op}, only placeholders can be fed`, name);
+    const t = fromNested(value, `$.feed.${name}`);
+    if (t.shape.length !== node.shape.length || node.shape.some((d, i) => d !== null && d !== t.shape[i])) {
+      throw new SpecError(`$.feed.${name}: shape [${t.shape.join(", ")}] does not match placeholder '${name}' of shape [${node.shape.map((d) => d ?? "None").join(", ")}]`, name);
+    }
+    feed.set(node, t);
+  }
+  for (const n of graph.nodes) {
+    if (n.op === "placeholder" && !feed.has(n)) throw new SpecError(`$.feed: placeholder '${n.name}' is not fed`, n.name);
+  }
+  const o = doc.outputs;
+  const fetch = (o.fetch ?? []).map((n, i) => ref(n, `$.outputs.fetch[${i}]`));
+  const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+  const xsOf = (xs: string[], field: string) => xs.map((x, i) => {
+    const n = ref(x, `${field}[${i}]`);
+    if (n.shape.some((d) => d === null)) throw new SpecError(`${field}[${i}]: '${x}' has unknown dims; differentiate with respect to variables or fixed-shape nodes`, x);
+    return n;
+  });
+  return {
+    doc, graph, nodes: built, feed, fetch,
+    gradients: o.gradients && { ys: list(o.gradients.ys).map((y, i) => ref(y, `$.outputs.gradients.ys[${i}]`)), xs: xsOf(o.gradients.xs, "$.outputs.gradients.xs") },
+    hessian: o.hessian && { ys: scalar(ref(o.hessian.ys, "$.outputs.hessian.ys")), xs: xsOf(o.hessian.xs, "$.outputs.hessian.xs") },
+  };
+}
+
+function scalar(n: Node): Node {
+  if (n.shape.length !== 0 && !n.shape.every((d) => d === 1)) throw new SpecError(`$.outputs.hessian.ys: '${n.name}' must be a scalar (shape [${n.shape.map((d) => d ?? "None").join(", ")}])`, n.name);
+  return n;
+}
+
+function buildExpr(e: Expr, name: string, ref: (n: string) => Node, graph: Graph, top = true): Node {
+  if (e.kind === "ref") return top ? B.identity(ref(e.name), name) : ref(e.name);
+  if (e.kind === "number") return graph.constant(e.value, top ? name : undefined);
+  const args = e.args.map((a) => buildExpr(a, name, ref, graph, false));
+  return applyOp(graph, e.op, args, e.attrs, top ? name : undefined, name);
+}
+
+function buildNode(graph: Graph, node: SpecNode, inputs: Node[]): Node {
+  const op = node.op!;
+  switch (op) {
+    case "placeholder": return graph.placeholder(node.shape ?? [], node.name);
+    case "variable": return graph.variable(node.init ?? node.value!, node.name);
+    case "constant": return graph.constant(node.value!, node.name);
+    default: return applyOp(graph, op, inputs, node.attrs ?? {}, node.name, node.name);
+  }
+}
+
+/** Applies a spec op (TF snake_case name and attributes) through the public builders. */
+export function applyOp(graph: Graph, op: string, x: Node[], a: Record<string, unknown>, name: string | undefined, label: string): Node {
+  if (!isOpName(op)) throw new SpecError(`node '${label}': unknown op '${op}'`, label);
+  const need = (k: number) => {
+    if (x.length !== k) throw new SpecError(`node '${label}': ${op} takes ${k} input${k === 1 ? "" : "s"}, got ${x.length}`, label);
+  };
+  const axis = a.axis as number | number[] | undefined;
+  const one = (v: number | number[] | undefined, dflt: number) => (v === undefined ? dflt : Array.isArray(v) ? v[0] : v);
+  switch (op) {
+    case "matmul": need(2); return B.matmul(x[0], x[1], { transposeA: a.transpose_a as boolean, transposeB: a.transpose_b as boolean, name });
+    case "add": need(2); return B.add(x[0], x[1], name);
+    case "subtract": need(2); return B.subtract(x[0], x[1], name);
+    case "multiply": need(2); return B.multiply(x[0], x[1], name);
+    case "divide": need(2); return B.divide(x[0], x[1], name);
+    case "squared_difference": need(2); return B.squaredDifference(x[0], x[1], name);
+    case "negative": need(1); return B.negative(x[0], name);
+    case "square": need(1); return B.square(x[0], name);
+    case "exp": need(1); return B.exp(x[0], name);
+    case "log": need(1); return B.log(x[0], name);
+    case "tanh": need(1); return B.tanh(x[0], name);
+    case "sigmoid": need(1); return B.sigmoid(x[0], name);
+    case "relu": need(1); return B.relu(x[0], name);
+    case "softplus": need(1); return B.softplus(x[0], name);
+    case "identity": need(1); return B.identity(x[0], name);
+    case "stop_gradient": need(1); return B.stopGradient(x[0], name);
+    case "reduce_sum": need(1); return B.reduceSum(x[0], axis, a.keepdims as boolean, name);
+    case "reduce_mean": need(1); return B.reduceMean(x[0], axis, a.keepdims as boolean, name);
+    case "reshape": need(1); return B.reshape(x[0], a.shape as number[], name);
+    case "transpose": need(1); return B.transpose(x[0], a.perm as number[] | undefined, name);
+    case "concat": return B.concat(x, one(axis, 0), name);
+    case "slice": need(1); return B.slice(x[0], a.begin as number[], a.size as number[], name);
+    case "softmax": need(1); return B.softmax(x[0], one(axis, -1), name);
+    case "log_softmax": need(1); return B.logSoftmax(x[0], one(axis, -1), name);
+    case "softmax_cross_entropy_with_logits": need(2); return B.softmaxCrossEntropyWithLogits(x[0], x[1], one(axis, -1), name);
+    default: throw new SpecError(`node '${label}': op '${op}' is internal and cannot be used in a spec`, label);
+  }
+}

@@ -1,0 +1,77 @@
+// Renders the seed report in headless Chromium and checks the screenshot shows coloured heatmaps.
+// Needs /usr/bin/chromium (CI installs it); set HESSFLOW_SKIP_BROWSER=1 to skip on machines without it.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compareHessians } from '../src/report/compare.js';
+import { reportHtml } from '../src/report/html.js';
+import { decodePng, type DecodedPng } from '../src/report/png.js';
+import { referenceInput } from './report-fixtures.js';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const rgb = (p: DecodedPng, x: number, y: number) => {
+  const o = (y * p.width + x) * p.channels;
+  return [p.data[o], p.data[o + 1], p.data[o + 2]];
+};
+const isLine = ([r, g, b]: number[]) => Math.max(r, g, b) < 150 && Math.abs(r - g) < 20 && Math.abs(g - b) < 20;
+
+/** Horizontal runs (x ranges) of dark grey pixels at least minLen long in row y. */
+function darkRuns(p: DecodedPng, y: number, minLen: number): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let x = 0, start = -1; x <= p.width; x++) {
+    const dark = x < p.width && isLine(rgb(p, x, y));
+    if (dark && start < 0) start = x;
+    if (!dark && start >= 0) { if (x - start >= minLen) runs.push([start, x]); start = -1; }
+  }
+  return runs;
+}
+
+describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === '1')('report in headless Chromium', () => {
+  it('renders the seed heatmaps with red and blue cells', async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} missing: install chromium or set HESSFLOW_SKIP_BROWSER=1`).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'hessflow-browser-'));
+    const profile = mkdtempSync(join(tmpdir(), 'hessflow-chromium-profile-'));
+    dirs.push(dir, profile);
+    const input = referenceInput('seed');
+    const htmlPath = join(dir, 'seed.html'), shot = join(dir, 'seed.png');
+    writeFileSync(htmlPath, reportHtml(input, compareHessians(input), { name: 'seed', description: 'MLP 3-2-1, mse_half, 4 samples' }));
+    await promisify(execFile)(CHROMIUM, [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, `--screenshot=${shot}`, '--window-size=1400,1000',
+      pathToFileURL(htmlPath).href,
+    ], { timeout: 90_000 });
+    const png = decodePng(readFileSync(shot));
+    expect([png.width, png.height]).toEqual([1400, 1000]);
+
+    // The three panels' frames and block lines: rows holding three long dark runs.
+    const frameRows = Array.from({ length: png.height }, (_, y) => y).filter((y) => darkRuns(png, y, 250).length === 3);
+    expect(frameRows.length).toBeGreaterThanOrEqual(2);
+    const top = frameRows[0], bottom = frameRows[frameRows.length - 1];
+    expect(bottom - top).toBeGreaterThan(250);
+    const panels = darkRuns(png, top, 250);
+
+    const counts = panels.map(([x0, x1]) => {
+      let red = 0, blue = 0;
+      for (let y = top + 2; y < bottom - 1; y++) for (let x = x0 + 2; x < x1 - 2; x++) {
+        const [r, , b] = rgb(png, x, y);
+        if (r > 150 && r > b + 40) red++;
+        if (b > 150 && b > r + 40) blue++;
+      }
+      return { red, blue };
+    });
+    for (const c of counts) {
+      expect(c.red).toBeGreaterThan(200);
+      expect(c.blue).toBeGreaterThan(200);
+    }
+    const coloured = counts.map((c) => c.red + c.blue);
+    expect(coloured[1]).toBeLessThan(coloured[0]); // B keeps only the diagonal blocks
+    expect(coloured[2]).toBeLessThan(coloured[0]); // H - B keeps only the off-diagonal blocks
+  }, 120_000);
+});
