@@ -1,1 +1,49 @@
-export async function compareCommand(_args: string[]): Promise<number> { throw new Error('not yet'); }
+// `hessflow compare SPEC`: the exact Hessian against the tf.hessians-style block diagonal, in words, numbers and pictures.
+import { compareHessians } from "../report/compare.js";
+import { writeFileAtomic } from "../report/files.js";
+import { reportHtml } from "../report/html.js";
+import { heatmapsSvg } from "../report/svg.js";
+import { formatCompareReport } from "../report/text.js";
+import type { CompareReport, HessianInput } from "../report/types.js";
+import { loadSpec, readSpecFile } from "../spec/load.js";
+import { runSpec } from "../spec/run.js";
+import { hessianOptions, parseCommand, usage } from "./main.js";
+
+/** Above this many parameters the O(n³) eigen-decompositions are skipped unless --spectra is given. */
+export const SPECTRA_LIMIT = 1500;
+
+/** Runs `compare`; returns the exit code. */
+export async function compareCommand(args: string[]): Promise<number> {
+  const { spec, values } = parseCommand(args, {
+    json: { type: "boolean" }, svg: { type: "string" }, html: { type: "string" }, mode: { type: "string" }, workers: { type: "string" }, spectra: { type: "boolean" },
+  });
+  const opts = hessianOptions(values);
+  for (const k of ["svg", "html"] as const) {
+    const f = values[k];
+    if (f !== undefined && !new RegExp(`\\.${k}$`, "i").test(f as string)) usage(`--${k} must name a .${k} file, got '${f}'`);
+  }
+  const loaded = loadSpec(readSpecFile(spec));
+  if (!loaded.hessian) usage(`compare needs the spec to ask for outputs.hessian`);
+  const result = await runSpec(loaded, opts);
+  const h = result.hessian!;
+  if (h.n > SPECTRA_LIMIT && !values.spectra) {
+    usage(`the Hessian has ${h.n} parameters: its eigen-decomposition (ml-matrix, O(n³)) would take minutes; pass --spectra to do it anyway, or use 'run --summary'`);
+  }
+  const input: HessianInput = { n: h.n, xs: h.layout, hessian: h.exact, gradient: h.gradient };
+  const report = compareHessians(input);
+  const meta = { name: loaded.doc.name, description: loaded.doc.description };
+  if (values.svg) await writeFileAtomic(values.svg as string, heatmapsSvg(input, report));
+  if (values.html) await writeFileAtomic(values.html as string, reportHtml(input, report, meta));
+  if (values.json) process.stdout.write(JSON.stringify(reportJson(report, meta.name)) + "\n");
+  else process.stdout.write(`${meta.name}${meta.description ? `: ${meta.description}` : ""}\n\n${formatCompareReport(report, input)}\n`);
+  return 0;
+}
+
+/** The report as plain JSON: typed arrays become arrays, non-finite numbers become strings ("Infinity", "NaN"). */
+export function reportJson(report: CompareReport, name: string): unknown {
+  return JSON.parse(JSON.stringify({ name, ...report }, (_k, v) => {
+    if (v instanceof Float64Array) return Array.from(v);
+    if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+    return v;
+  }));
+}

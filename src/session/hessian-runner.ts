@@ -31,6 +31,8 @@ export interface HessianResult {
   layout: FlatEntry[];
   n: number;
   matrix: Float64Array;
+  /** The flat gradient of y over xs at the same point. */
+  gradient: Float64Array;
   mode: HessianMode;
   workers: number;
 }
@@ -49,8 +51,10 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
     if (!byXs) rowsGraphs.set(y, (byXs = new Map()));
     let h = byXs.get(key);
     if (!h) byXs.set(key, (h = hessian(y, xs)));
-    const { plan, tensors } = session.evaluate([h], feed);
-    return { layout, n, matrix: Float64Array.from(tensors[plan.fetchSteps[0]].data), mode, workers: 0 };
+    const grads = gradients(y, xs, { unconnected: "zero" }) as Node[];
+    const { plan, tensors } = session.evaluate([h, ...grads], feed);
+    const gradient = flatValues(plan.fetchSteps.slice(1).map((k) => tensors[k].data), n);
+    return { layout, n, matrix: Float64Array.from(tensors[plan.fetchSteps[0]].data), gradient, mode, workers: 0 };
   }
 
   const grads = gradients(y, xs, { unconnected: "zero" }) as Node[];
@@ -59,11 +63,12 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   const gradSteps = plan.fetchSteps.slice(0, grads.length);
   const job: TangentJob = { plan, layout, xSteps, gradSteps };
   const batch = options.batch ?? DEFAULT_BATCH;
+  const gradient = flatValues(gradSteps.map((k) => tensors[k].data), n);
   const matrix = new Float64Array(n * n);
   const workers = workerCount(options.workers ?? "auto", n, plan.slotSizes.reduce((s, v) => s + v, 0));
   if (workers <= 1) {
     tangentRows(job, tensors, 0, n, matrix, batch);
-    return { layout, n, matrix, mode, workers: 0 };
+    return { layout, n, matrix, gradient, mode, workers: 0 };
   }
   const sources: [number, Float64Array][] = [];
   plan.steps.forEach((s, i) => { if (s.inputs.length === 0) sources.push([i, tensors[i].data]); });
@@ -74,7 +79,7 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
     w.once("error", reject);
     w.once("exit", (code) => { if (code !== 0) reject(new Error(`Hessian worker exited with code ${code}`)); });
   })));
-  return { layout, n, matrix, mode, workers };
+  return { layout, n, matrix, gradient, mode, workers };
 }
 
 const here = fileURLToPath(new URL("./hessian-worker.js", import.meta.url));
@@ -93,5 +98,12 @@ function workerCount(requested: number | "auto", n: number, planElements: number
 function splitRows(_layout: FlatEntry[], n: number, parts: number): [number, number][] {
   const out: [number, number][] = [];
   for (let p = 0; p < parts; p++) out.push([Math.floor((p * n) / parts), Math.floor(((p + 1) * n) / parts)]);
+  return out;
+}
+
+function flatValues(parts: Float64Array[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
   return out;
 }

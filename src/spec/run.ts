@@ -17,6 +17,8 @@ export interface SpecResult {
     n: number;
     /** n×n, row-major, in the flatten order of xs. */
     exact: Float64Array;
+    /** The flat gradient over the Hessian's xs. */
+    gradient: Float64Array;
     /** tf.hessians: one size×size block per x (row-major), to be shaped x.shape ++ x.shape. */
     tfHessians: Float64Array[];
     mode: HessianMode;
@@ -56,7 +58,7 @@ export async function runSpec(spec: LoadedSpec, options: RunOptions = {}): Promi
         return block;
       });
     }
-    result.hessian = { layout: h.layout.map((e, i) => ({ ...e, name: spec.doc.outputs.hessian!.xs[i] })), n: h.n, exact: h.matrix, tfHessians, mode: h.mode, workers: h.workers, ms };
+    result.hessian = { layout: h.layout.map((e, i) => ({ ...e, name: spec.doc.outputs.hessian!.xs[i] })), n: h.n, exact: h.matrix, gradient: h.gradient, tfHessians, mode: h.mode, workers: h.workers, ms };
   }
   return result;
 }
