@@ -42,10 +42,10 @@ export const concatOp: OpDef<AttrMap["concat"]> = {
       return g;
     });
   },
-  jvp({ inputs, out, tangents, batch, attrs: { axis } }) {
+  jvp({ inputs, out, tangents, batch, alloc, attrs: { axis } }) {
     if (tangents.every((t) => !t)) return null;
     const size = out.data.length;
-    const res = new Float64Array(batch * size);
+    const res = alloc(batch * size);
     for (let b = 0; b < batch; b++) {
       let off = 0;
       const at = out.shape.map(() => 0);

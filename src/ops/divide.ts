@@ -4,10 +4,10 @@ import type { OpDef } from "./types.js";
 
 /** a / b elementwise, broadcasting.  ∂/∂a = 1/b, ∂/∂b = −a/b² */
 export const divideOp: OpDef<Record<string, never>> = binaryOp(
-  (a, b) => a / b,
+  "x / y",
   (n, dy) => {
     const [a, b] = n.inputs;
     return [unbroadcast(divide(dy, b), a), unbroadcast(negative(divide(multiply(dy, a), square(b))), b)];
   },
-  [(_a, b) => 1 / b, (a, b) => -a / (b * b)],
+  ["1 / y", "-x / (y * y)"],
 );

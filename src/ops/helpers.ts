@@ -2,9 +2,8 @@
 import type { Node } from "../graph/graph.js";
 import type { ConcreteShape, Dim, Shape } from "../graph/shape.js";
 import { broadcastShapes, sizeOf } from "../graph/shape.js";
-import type { Tensor } from "../graph/tensor.js";
 import { sumToLike } from "../graph/builders.js";
-import { broadcastBinary } from "./kernels.js";
+import { binaryKernel } from "./kernels.js";
 import type { JvpArgs, OpDef } from "./types.js";
 
 type NoAttrs = Record<string, never>;
@@ -24,7 +23,7 @@ export function linearJvp<A>(def: Pick<OpDef<A>, "kernel">, args: JvpArgs<A>, wh
   const t = args.tangents[which];
   if (!t) return null;
   const inSize = args.inputs[which].data.length, outSize = args.out.data.length;
-  const res = new Float64Array(args.batch * outSize);
+  const res = args.alloc(args.batch * outSize);
   const ins = [...args.inputs];
   for (let b = 0; b < args.batch; b++) {
     ins[which] = { shape: args.inputs[which].shape, data: t.subarray(b * inSize, (b + 1) * inSize) };
@@ -33,64 +32,88 @@ export function linearJvp<A>(def: Pick<OpDef<A>, "kernel">, args: JvpArgs<A>, wh
   return res;
 }
 
-/** An elementwise op y = f(x) with gradient rule `grad` (graph ops) and derivative `deriv(x, y)` for tangents. */
-export function unaryOp(f: (x: number) => number, grad: (node: Node, dy: Node) => Node | null, deriv: ((x: number, y: number) => number) | null): OpDef<NoAttrs> {
+/** Compiles y = EXPR(x) over an array (its own function, so the arithmetic is inlined). */
+function unaryKernel(expr: string): (x: Float64Array, y: Float64Array) => void {
+  return new Function("x_", "y_", `for (let i = 0; i < y_.length; i++) { const x = x_[i]; y_[i] = ${expr}; }`) as (x: Float64Array, y: Float64Array) => void;
+}
+
+/** Compiles d = EXPR(x, y) over arrays: the derivative of a unary op at each point. */
+function derivKernel(expr: string): (x: Float64Array, y: Float64Array, d: Float64Array) => void {
+  return new Function("x_", "y_", "d_", `for (let i = 0; i < d_.length; i++) { const x = x_[i], y = y_[i]; d_[i] = ${expr}; }`) as (x: Float64Array, y: Float64Array, d: Float64Array) => void;
+}
+
+/**
+ * An elementwise op y = f(x): `f` and `deriv` are JS expressions in x (and y, the output), compiled
+ * once; `grad` is the gradient rule in graph ops. A null deriv means zero tangents.
+ */
+export function unaryOp(f: string, grad: (node: Node, dy: Node) => Node | null, deriv: string | null): OpDef<NoAttrs> {
+  const kernel = unaryKernel(f);
+  const dk = deriv === null ? null : derivKernel(deriv);
   return {
     arity: 1,
     shape: (inputs) => [...inputs[0]],
     kernel(inputs, out) {
-      const x = inputs[0].data, y = out.data;
-      for (let i = 0; i < y.length; i++) y[i] = f(x[i]);
+      kernel(inputs[0].data, out.data);
     },
     grad: (node, dy) => [grad(node, dy)],
-    jvp({ inputs, out, tangents, batch }) {
+    jvp({ inputs, out, tangents, batch, alloc, memo }) {
       const t = tangents[0];
-      if (!t || !deriv) return null;
-      const x = inputs[0].data, y = out.data, n = y.length;
-      const d = new Float64Array(n);
-      for (let i = 0; i < n; i++) d[i] = deriv(x[i], y[i]);
-      const res = new Float64Array(batch * n);
+      if (!t || !dk) return null;
+      const n = out.data.length;
+      const d = memo("d", () => {
+        const arr = new Float64Array(n);
+        dk(inputs[0].data, out.data, arr);
+        return arr;
+      });
+      const res = alloc(batch * n);
       for (let b = 0, o = 0; b < batch; b++) for (let i = 0; i < n; i++, o++) res[o] = d[i] * t[o];
       return res;
     },
   };
 }
 
-/** A broadcasting elementwise op z = f(a, b) with gradient rule and partial derivatives ∂z/∂a, ∂z/∂b for tangents. */
+const accumulateScaled = binaryKernel("out[o] + x * y");
+
+/**
+ * A broadcasting elementwise op z = f(a, b): `f` is a JS expression in x (from a) and y (from b);
+ * `partials` are ∂z/∂a and ∂z/∂b, each a constant or an expression in x and y, for tangents.
+ */
 export function binaryOp(
-  f: (a: number, b: number) => number,
+  f: string,
   grad: (node: Node, dy: Node) => [Node | null, Node | null],
-  partials: [(a: number, b: number) => number, (a: number, b: number) => number],
+  partials: [number | string, number | string],
 ): OpDef<NoAttrs> {
+  const kernel = binaryKernel(f);
+  const partialKernels = partials.map((p) => (typeof p === "string" ? binaryKernel(p) : null));
   return {
     arity: 2,
     shape: (inputs: readonly Shape[], _a, node): Dim[] => broadcastShapes(inputs[0], inputs[1], node),
     kernel(inputs, out) {
-      broadcastBinary(f, inputs[0].data, inputs[0].shape, inputs[1].data, inputs[1].shape, out.data, out.shape);
+      kernel(inputs[0].data, inputs[0].shape, inputs[1].data, inputs[1].shape, out.data, out.shape);
     },
     grad,
-    jvp({ inputs, out, tangents, batch }) {
-      let res: Float64Array | null = null;
+    // ż = ∂z/∂a · ȧ + ∂z/∂b · ḃ, each tangent broadcast against the output shape.
+    jvp({ inputs, out, tangents, batch, alloc, memo }) {
       const outShape = out.shape, rank = outShape.length, n = out.data.length;
       const bs = batchShape(batch, outShape, rank);
+      let res: Float64Array | null = null;
       for (let k = 0; k < 2; k++) {
         const t = tangents[k];
         if (!t) continue;
-        const p = partialArray(inputs, out, partials[k]);
-        const term = new Float64Array(batch * n);
-        broadcastBinary((pv, tv) => pv * tv, p, outShape, t, batchShape(batch, inputs[k].shape, rank), term, bs);
-        if (res) for (let i = 0; i < res.length; i++) res[i] += term[i];
-        else res = term;
+        res ??= alloc(batch * n);
+        const p = partials[k], pk = partialKernels[k];
+        const coeff = pk === null
+          ? memo(`c${k}`, () => Float64Array.of(p as number))
+          : memo(`p${k}`, () => {
+            const arr = new Float64Array(n);
+            pk(inputs[0].data, inputs[0].shape, inputs[1].data, inputs[1].shape, arr, outShape);
+            return arr;
+          });
+        accumulateScaled(coeff, pk === null ? [] : outShape, t, batchShape(batch, inputs[k].shape, rank), res, bs);
       }
       return res;
     },
   };
-}
-
-function partialArray(inputs: readonly Tensor[], out: Tensor, d: (a: number, b: number) => number): Float64Array {
-  const p = new Float64Array(out.data.length);
-  broadcastBinary(d, inputs[0].data, inputs[0].shape, inputs[1].data, inputs[1].shape, p, out.shape);
-  return p;
 }
 
 /** Splits a concrete shape around `axis` into [outer, length, inner] for axis-wise kernels. */
@@ -104,7 +127,5 @@ export function axisView(shape: ConcreteShape, axis: number): { outer: number; l
 /** An op with no gradient and zero tangents (step, ones_like, reduction_size). */
 export const noGradient = (node: Node): null[] => node.inputs.map(() => null);
 
-/** The logistic function 1/(1+e⁻ˣ), stable for large |x|. */
-export function logistic(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}
+/** The logistic function 1/(1+e⁻ˣ) of `x` as a JS expression, stable for large |x|. */
+export const LOGISTIC = "(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))";

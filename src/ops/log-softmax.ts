@@ -16,10 +16,10 @@ export const logSoftmaxOp: OpDef<AttrMap["log_softmax"]> = {
   },
   grad: (node, dy, { axis }) => [subtract(dy, multiply(softmax(node.inputs[0], axis), reduceSum(dy, axis, true)))],
   // d log softmax = ẋ − Σ_axis softmax ⊙ ẋ, with softmax = exp(output)
-  jvp({ out, tangents: [t], batch, attrs: { axis } }) {
+  jvp({ out, tangents: [t], batch, alloc, attrs: { axis } }) {
     if (!t) return null;
     const { outer, len, inner } = axisView(out.shape, axis);
-    const ls = out.data, n = ls.length, res = new Float64Array(batch * n);
+    const ls = out.data, n = ls.length, res = alloc(batch * n);
     for (let b = 0; b < batch; b++) {
       for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) {
         const base = o * len * inner + j;

@@ -34,10 +34,10 @@ export const matmulOp: OpDef<A> = {
     return [matmul(b, dy, { transposeA: true, transposeB: true }), matmul(dy, a, { transposeA: true, transposeB: true })];
   },
   // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB), for each of the B tangents.
-  jvp({ inputs: [a, b], out, tangents: [ta, tb], batch, attrs: { transposeA = false, transposeB = false } }) {
+  jvp({ inputs: [a, b], out, tangents: [ta, tb], batch, alloc, attrs: { transposeA = false, transposeB = false } }) {
     if (!ta && !tb) return null;
     const m = out.shape[0], n = out.shape[1], k = transposeA ? a.shape[0] : a.shape[1];
-    const res = new Float64Array(batch * m * n);
+    const res = alloc(batch * m * n);
     if (ta) {
       if (!transposeA) matmulKernel(ta, b.data, res, batch * m, k, n, false, transposeB, true); // one [(B·m)×k]·op(B) product
       else for (let t = 0; t < batch; t++) matmulKernel(ta, b.data, res, m, k, n, true, transposeB, true, t * m * k, 0, t * m * n);

@@ -4,10 +4,10 @@ import type { OpDef } from "./types.js";
 
 /** a · b elementwise, broadcasting.  ∂/∂a = b, ∂/∂b = a */
 export const multiplyOp: OpDef<Record<string, never>> = binaryOp(
-  (a, b) => a * b,
+  "x * y",
   (n, dy) => {
     const [a, b] = n.inputs;
     return [unbroadcast(multiply(dy, b), a), unbroadcast(multiply(dy, a), b)];
   },
-  [(_a, b) => b, (a) => a],
+  ["y", "x"],
 );

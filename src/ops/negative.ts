@@ -3,4 +3,4 @@ import { unaryOp } from "./helpers.js";
 import type { OpDef } from "./types.js";
 
 /** −x.  d/dx (−x) = −1 */
-export const negativeOp: OpDef<Record<string, never>> = unaryOp((x) => -x, (_n, dy) => negative(dy), () => -1);
+export const negativeOp: OpDef<Record<string, never>> = unaryOp("-x", (_n, dy) => negative(dy), "-1");

@@ -2,7 +2,7 @@ import { ShapeError } from "../errors.js";
 import { expandDims, logSoftmax, multiply, negative, reduceSum, softmax, subtract } from "../graph/builders.js";
 import { formatShape, broadcastShapes } from "../graph/shape.js";
 import { axisView } from "./helpers.js";
-import { checkAxis } from "./softmax.js";
+import { checkAxis, softmaxKernel } from "./softmax.js";
 import type { AttrMap, OpDef } from "./types.js";
 
 /**
@@ -42,28 +42,20 @@ export const softmaxCrossEntropyOp: OpDef<AttrMap["softmax_cross_entropy_with_lo
     ];
   },
   // ℓ̇ = −Σ ẏ ⊙ log ŝ − Σ y ⊙ ż + (Σ y)(Σ ŝ ⊙ ż)
-  jvp({ inputs: [y, z], out, tangents: [ty, tz], batch, attrs: { axis } }) {
+  jvp({ inputs: [y, z], out, tangents: [ty, tz], batch, alloc, memo, attrs: { axis } }) {
     if (!ty && !tz) return null;
     const { outer, len, inner } = axisView(z.shape, axis);
     const n = z.data.length, m = out.data.length, zd = z.data, yd = y.data;
-    const ls = new Float64Array(n);
-    for (let a = 0; a < outer; a++) for (let j = 0; j < inner; j++) {
-      const base = a * len * inner + j;
-      let max = -Infinity;
-      for (let k = 0; k < len; k++) max = Math.max(max, zd[base + k * inner]);
-      let sum = 0;
-      for (let k = 0; k < len; k++) sum += Math.exp(zd[base + k * inner] - max);
-      const lse = max + Math.log(sum);
-      for (let k = 0; k < len; k++) ls[base + k * inner] = zd[base + k * inner] - lse;
-    }
-    const res = new Float64Array(batch * m);
+    const ls = memo("logSoftmax", () => logSoftmaxOf(zd, outer, len, inner));
+    const sm = memo("softmax", () => ls.map(Math.exp));
+    const res = alloc(batch * m);
     for (let b = 0; b < batch; b++) for (let a = 0; a < outer; a++) for (let j = 0; j < inner; j++) {
       const base = a * len * inner + j;
       let acc = 0, sy = 0, sz = 0;
       for (let k = 0; k < len; k++) {
         const p = base + k * inner;
         if (ty) acc -= ty[b * n + p] * ls[p];
-        if (tz) { acc -= yd[p] * tz[b * n + p]; sz += Math.exp(ls[p]) * tz[b * n + p]; }
+        if (tz) { acc -= yd[p] * tz[b * n + p]; sz += sm[p] * tz[b * n + p]; }
         sy += yd[p];
       }
       res[b * m + a * inner + j] = acc + sy * sz;
@@ -71,3 +63,9 @@ export const softmaxCrossEntropyOp: OpDef<AttrMap["softmax_cross_entropy_with_lo
     return res;
   },
 };
+
+function logSoftmaxOf(z: Float64Array, outer: number, len: number, inner: number): Float64Array {
+  const ls = new Float64Array(z.length);
+  softmaxKernel(z, ls, outer, len, inner, true);
+  return ls;
+}

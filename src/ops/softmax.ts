@@ -39,10 +39,10 @@ export const softmaxOp: OpDef<AttrMap["softmax"]> = {
   },
   grad: (node, dy, { axis }) => [multiply(node, subtract(dy, reduceSum(multiply(dy, node), axis, true)))],
   // ṡ = s ⊙ (ẋ − Σ_axis s ⊙ ẋ)
-  jvp({ out, tangents: [t], batch, attrs: { axis } }) {
+  jvp({ out, tangents: [t], batch, alloc, attrs: { axis } }) {
     if (!t) return null;
     const { outer, len, inner } = axisView(out.shape, axis);
-    const s = out.data, n = s.length, res = new Float64Array(batch * n);
+    const s = out.data, n = s.length, res = alloc(batch * n);
     for (let b = 0; b < batch; b++) {
       for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) {
         const base = o * len * inner + j;

@@ -1,6 +1,6 @@
 import { multiply, sigmoid } from "../graph/builders.js";
-import { unaryOp, logistic } from "./helpers.js";
+import { unaryOp, LOGISTIC } from "./helpers.js";
 import type { OpDef } from "./types.js";
 
 /** log(1 + eˣ), stable.  d/dx softplus x = σ(x) */
-export const softplusOp: OpDef<Record<string, never>> = unaryOp((x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))), (n, dy) => multiply(dy, sigmoid(n.inputs[0])), (x) => logistic(x));
+export const softplusOp: OpDef<Record<string, never>> = unaryOp("x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))", (n, dy) => multiply(dy, sigmoid(n.inputs[0])), LOGISTIC);

@@ -4,11 +4,11 @@ import type { OpDef } from "./types.js";
 
 /** (a − b)², broadcasting.  ∂/∂a = 2(a − b), ∂/∂b = −2(a − b) */
 export const squaredDifferenceOp: OpDef<Record<string, never>> = binaryOp(
-  (a, b) => (a - b) * (a - b),
+  "(x - y) * (x - y)",
   (n, dy) => {
     const [a, b] = n.inputs;
     const g = multiply(dy, multiply(2, subtract(a, b)));
     return [unbroadcast(g, a), unbroadcast(negative(g), b)];
   },
-  [(a, b) => 2 * (a - b), (a, b) => -2 * (a - b)],
+  ["2 * (x - y)", "-2 * (x - y)"],
 );

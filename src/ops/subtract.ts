@@ -4,7 +4,7 @@ import type { OpDef } from "./types.js";
 
 /** a − b, broadcasting.  ∂/∂a = 1, ∂/∂b = −1 */
 export const subtractOp: OpDef<Record<string, never>> = binaryOp(
-  (a, b) => a - b,
+  "x - y",
   (n, dy) => [unbroadcast(dy, n.inputs[0]), unbroadcast(negative(dy), n.inputs[1])],
-  [() => 1, () => -1],
+  [1, -1],
 );

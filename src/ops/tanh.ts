@@ -3,4 +3,4 @@ import { unaryOp } from "./helpers.js";
 import type { OpDef } from "./types.js";
 
 /** tanh x.  d/dx tanh x = 1 − tanh²x */
-export const tanhOp: OpDef<Record<string, never>> = unaryOp(Math.tanh, (n, dy) => multiply(dy, subtract(1, square(n))), (_x, y) => 1 - y * y);
+export const tanhOp: OpDef<Record<string, never>> = unaryOp("Math.tanh(x)", (n, dy) => multiply(dy, subtract(1, square(n))), "1 - y * y");

@@ -52,6 +52,10 @@ export interface JvpArgs<A> {
   readonly tangents: readonly (Float64Array | null)[];
   readonly batch: number;
   readonly attrs: A;
+  /** A zero-filled buffer of `size` elements from the executor's pool (returned to it when dead). */
+  alloc(size: number): Float64Array;
+  /** Caches a value derived from primal values only, for the whole Hessian (they do not change between batches). */
+  memo<T>(key: string, make: () => T): T;
 }
 
 /** Everything about one op: shape rule, kernel, gradient rule (in graph ops) and batched JVP rule (numeric). */

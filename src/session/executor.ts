@@ -13,46 +13,113 @@ export function allocateSlots(plan: Plan): Float64Array[] {
   return plan.slotSizes.map((n) => new Float64Array(n));
 }
 
-/** Runs every step of the plan; returns the tensor of each step as it stood when computed (valid for fetches and, with keepAll, all). */
+/** Runs every step of the plan; returns each step's tensor as computed (valid for fetches, and for all steps with keepAll). */
 export function runPlan(plan: Plan, sources: SourceValues, slots: Float64Array[]): Tensor[] {
   const tensors: Tensor[] = new Array(plan.steps.length);
   plan.steps.forEach((step, i) => {
     const src = sources.get(i);
     if (src) {
       tensors[i] = { shape: step.shape, data: src };
-      return;
+    } else if (step.alias >= 0) {
+      tensors[i] = { shape: step.shape, data: tensors[step.alias].data };
+    } else {
+      const out: Tensor = { shape: step.shape, data: slots[step.slot] };
+      const def = OPS[step.op] as { kernel(inputs: Tensor[], out: Tensor, attrs: unknown): void };
+      def.kernel(step.inputs.map((k) => tensors[k]), out, step.attrs);
+      tensors[i] = out;
     }
-    const out: Tensor = { shape: step.shape, data: slots[step.slot] };
-    const def = OPS[step.op] as { kernel(inputs: Tensor[], out: Tensor, attrs: unknown): void };
-    def.kernel(step.inputs.map((k) => tensors[k]), out, step.attrs);
-    tensors[i] = out;
   });
   return tensors;
 }
 
+/** Pooled tangent buffers and per-step caches, kept across the batches of one Hessian. */
+export class TangentContext {
+  private readonly pool = new Map<number, Float64Array[]>();
+  private readonly refs = new Map<Float64Array, number>();
+  /** Per-step caches of values derived from primal values (see JvpArgs.memo). */
+  readonly memos: Map<string, unknown>[];
+  constructor(readonly plan: Plan) {
+    this.memos = plan.steps.map(() => new Map());
+  }
+  /** A zero-filled buffer of `size` elements, reused when one is free. */
+  alloc(size: number): Float64Array {
+    const a = this.pool.get(size)?.pop();
+    if (a) { a.fill(0); return a; }
+    return new Float64Array(size);
+  }
+  /** Returns a buffer to the pool (callers must not use it afterwards). */
+  release(a: Float64Array): void {
+    const list = this.pool.get(a.length);
+    if (list) list.push(a);
+    else this.pool.set(a.length, [a]);
+  }
+  /** @internal reference counting of tangent buffers shared by aliased steps */
+  retain(a: Float64Array): void {
+    this.refs.set(a, (this.refs.get(a) ?? 0) + 1);
+  }
+  /** @internal */
+  drop(a: Float64Array): void {
+    const r = (this.refs.get(a) ?? 1) - 1;
+    if (r > 0) this.refs.set(a, r);
+    else { this.refs.delete(a); this.release(a); }
+  }
+}
+
 /**
- * Pushes a batch of B tangents through the plan (forward mode). `seeds` gives the tangents of
- * some source steps (batch-major, B·size); returns the tangents of `outputs` (null where zero).
+ * Pushes a batch of B tangents through the plan (forward mode). `seeds` gives the tangents of some
+ * source steps (batch-major, B·size); returns the tangents of `outputs` (null where structurally zero).
+ * Steps with no nonzero input tangent are skipped; buffers go back to the pool after their last reader.
+ * The caller owns the returned buffers and should give them back with ctx.release.
  */
-export function runTangents(plan: Plan, values: readonly Tensor[], seeds: ReadonlyMap<number, Float64Array>, batch: number, outputs: readonly number[]): (Float64Array | null)[] {
+export function runTangents(ctx: TangentContext, values: readonly Tensor[], seeds: ReadonlyMap<number, Float64Array>, batch: number, outputs: readonly number[]): (Float64Array | null)[] {
+  const { plan } = ctx;
   const n = plan.steps.length;
   const tangents: (Float64Array | null)[] = new Array(n).fill(null);
-  // Release each tangent after its last reader, so a chunk holds only live tangents.
-  const lastUse = new Int32Array(n).fill(-1);
-  plan.steps.forEach((s, i) => s.inputs.forEach((k) => (lastUse[k] = i)));
-  for (const o of outputs) lastUse[o] = n;
+  const lastUse = lastUses(plan, outputs);
+  const alloc = (size: number) => ctx.alloc(size);
   for (let i = 0; i < n; i++) {
     const step = plan.steps[i];
+    let t: Float64Array | null = null;
     const seed = seeds.get(i);
-    if (seed) tangents[i] = seed;
-    else if (step.inputs.length > 0) {
+    if (seed) t = seed;
+    else if (step.alias >= 0 && step.op !== "stop_gradient") t = tangents[step.alias];
+    else if (step.inputs.length > 0 && step.alias < 0) {
       const ins = step.inputs.map((k) => tangents[k]);
-      if (ins.some((t) => t !== null)) {
+      if (ins.some((x) => x !== null)) {
         const def = OPS[step.op] as { jvp(a: JvpArgs<unknown>): Float64Array | null };
-        tangents[i] = def.jvp({ inputs: step.inputs.map((k) => values[k]), out: values[i], tangents: ins, batch, attrs: step.attrs });
+        const memo = ctx.memos[i];
+        t = def.jvp({
+          inputs: step.inputs.map((k) => values[k]), out: values[i], tangents: ins, batch, attrs: step.attrs, alloc,
+          memo: <T>(key: string, make: () => T): T => {
+            if (!memo.has(key)) memo.set(key, make());
+            return memo.get(key) as T;
+          },
+        });
       }
     }
-    for (const k of step.inputs) if (lastUse[k] === i) tangents[k] = null;
+    if (t) { tangents[i] = t; ctx.retain(t); }
+    for (const k of new Set(step.inputs)) if (lastUse[k] === i && tangents[k]) { ctx.drop(tangents[k]!); tangents[k] = null; }
   }
   return outputs.map((o) => tangents[o]);
+}
+
+const lastUseCache = new WeakMap<Plan, Map<string, Int32Array>>();
+
+/** Last step reading each step's tangent (aliases extend their source's life); outputs live to the end. */
+function lastUses(plan: Plan, outputs: readonly number[]): Int32Array {
+  const key = outputs.join(",");
+  let byOut = lastUseCache.get(plan);
+  if (!byOut) lastUseCache.set(plan, (byOut = new Map()));
+  let lu = byOut.get(key);
+  if (lu) return lu;
+  const n = plan.steps.length;
+  lu = new Int32Array(n).fill(-1);
+  plan.steps.forEach((s, i) => s.inputs.forEach((k) => (lu![k] = i)));
+  for (const o of outputs) lu[o] = n;
+  for (let i = n - 1; i >= 0; i--) {
+    const a = plan.steps[i].alias;
+    if (a >= 0) lu[a] = Math.max(lu[a], lu[i]);
+  }
+  byOut.set(key, lu);
+  return lu;
 }

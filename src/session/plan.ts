@@ -16,8 +16,10 @@ export interface Step {
   readonly inputs: readonly number[];
   /** Concrete output shape. */
   readonly shape: readonly number[];
-  /** Buffer slot holding the output (−1 for sources, whose values the session holds). */
+  /** Buffer slot holding the output (−1 for sources, whose values the session holds, and for aliases). */
   readonly slot: number;
+  /** When ≥ 0, this step's output is that input step's data unchanged (a reshape, or a broadcast/sum that is a no-op at the fed shapes). */
+  readonly alias: number;
 }
 
 /** A compiled, shape-resolved, ordered program for a set of fetches. */
@@ -30,6 +32,9 @@ export interface Plan {
   /** Graph node id of each step. */
   readonly nodeIds: readonly number[];
 }
+
+/** Ops whose output is their first input's data, reshaped at most. */
+const ALIAS_OPS = new Set<OpName>(["reshape", "reshape_like", "expand_dims", "identity", "stop_gradient"]);
 
 /** The largest number of bytes a session may allocate (HESSFLOW_MAX_BYTES, else 75% of memory). */
 export function memoryBudget(): number {
@@ -97,11 +102,21 @@ export function compilePlan(fetches: readonly Node[], feedShapes: ReadonlyMap<nu
     shapes.push(shape);
   }
 
-  // Buffer slots by liveness: a buffer is free once its last reader has run.
+  // Steps that only relabel their input's data share its buffer.
+  const alias = order.map((n, i) => {
+    if (n.inputs.length === 0) return -1;
+    const src = index.get(n.inputs[0].id)!;
+    if (ALIAS_OPS.has(n.op)) return src;
+    const same = shapes[src].length === shapes[i].length && shapes[src].every((d, k) => d === shapes[i][k]);
+    return (n.op === "sum_to_like" || n.op === "broadcast_like") && same ? src : -1;
+  });
+
+  // Buffer slots by liveness: a buffer is free once its last reader (or a reader of an alias of it) has run.
   const lastUse = order.map((_, i) => i);
   order.forEach((n, i) => n.inputs.forEach((inp) => (lastUse[index.get(inp.id)!] = i)));
   const fetchSteps = fetches.map((f) => index.get(f.id)!);
   for (const f of fetchSteps) lastUse[f] = Infinity;
+  for (let i = order.length - 1; i >= 0; i--) if (alias[i] >= 0) lastUse[alias[i]] = Math.max(lastUse[alias[i]], lastUse[i]);
   const slotSizes: number[] = [];
   const free = new Map<number, number[]>();
   const slots: number[] = new Array(order.length).fill(-1);
@@ -112,7 +127,7 @@ export function compilePlan(fetches: readonly Node[], feedShapes: ReadonlyMap<nu
     else free.set(size, [slots[k]]);
   };
   order.forEach((n, i) => {
-    if (n.inputs.length === 0) return; // sources are read from the session, not from slots
+    if (n.inputs.length === 0 || alias[i] >= 0) return; // sources come from the session; aliases share a buffer
     const size = sizeOf(shapes[i]);
     let slot = keepAll ? undefined : free.get(size)?.pop();
     if (slot === undefined) { slot = slotSizes.length; slotSizes.push(size); }
@@ -126,7 +141,7 @@ export function compilePlan(fetches: readonly Node[], feedShapes: ReadonlyMap<nu
   checkMemory(bytes, `running ${fetches.length === 1 ? `'${fetches[0].name}'` : `${fetches.length} fetches`}`);
 
   const steps: Step[] = order.map((n, i) => ({
-    op: n.op, name: n.name, attrs: n.attrs, inputs: n.inputs.map((x) => index.get(x.id)!), shape: shapes[i], slot: slots[i],
+    op: n.op, name: n.name, attrs: n.attrs, inputs: n.inputs.map((x) => index.get(x.id)!), shape: shapes[i], slot: slots[i], alias: alias[i],
   }));
   return { steps, slotSizes, fetchSteps, nodeIds: order.map((n) => n.id) };
 }

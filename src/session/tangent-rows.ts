@@ -2,7 +2,7 @@
 // for a range of parameter indices, seed one-hot tangents and push them through the gradient graph.
 import type { Tensor } from "../graph/tensor.js";
 import type { FlatEntry } from "../autodiff/hessian.js";
-import { runTangents } from "./executor.js";
+import { runTangents, TangentContext } from "./executor.js";
 import type { Plan } from "./plan.js";
 
 /** What the tangent pass needs: the compiled gradient plan, its forward values, and where each x and its gradient sit. */
@@ -27,15 +27,16 @@ export function tangentRows(job: TangentJob, values: readonly Tensor[], from: nu
   const { plan, layout, xSteps, gradSteps } = job;
   const n = layout.reduce((s, e) => s + e.size, 0);
   out.fill(0);
+  const ctx = new TangentContext(plan);
   for (let k = 0; k < layout.length; k++) {
     const { offset, size } = layout[k];
     const lo = Math.max(from, offset), hi = Math.min(to, offset + size);
     if (xSteps[k] < 0) continue;
     for (let c0 = lo; c0 < hi; c0 += batch) {
       const B = Math.min(batch, hi - c0);
-      const seed = new Float64Array(B * size);
+      const seed = ctx.alloc(B * size);
       for (let b = 0; b < B; b++) seed[b * size + (c0 - offset + b)] = 1;
-      const tangents = runTangents(plan, values, new Map([[xSteps[k], seed]]), B, gradSteps);
+      const tangents = runTangents(ctx, values, new Map([[xSteps[k], seed]]), B, gradSteps);
       tangents.forEach((t, j) => {
         if (!t) return;
         const { offset: oj, size: sj } = layout[j];
@@ -44,6 +45,7 @@ export function tangentRows(job: TangentJob, values: readonly Tensor[], from: nu
           out.set(t.subarray(b * sj, (b + 1) * sj), row);
         }
       });
+      for (const t of new Set(tangents)) if (t) ctx.release(t);
     }
   }
 }

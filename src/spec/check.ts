@@ -1,0 +1,258 @@
+// Semantic checks of a schema-valid spec that report every problem at once (buildSpec stops at the
+// first): duplicate names, unknown names (in inputs, in expr, in feed and outputs), cycles, feeds,
+// and finally the shape errors that only building the graph can find.
+import { HessflowError } from "../errors.js";
+import { fromNested } from "../graph/tensor.js";
+import { exprRefs, parseExpr, type Expr } from "./expr.js";
+import { buildSpec, type LoadedSpec, type SpecDoc, type SpecNode } from "./load.js";
+import type { SchemaProblem } from "./schema.js";
+
+/** Result of checkSpec: every problem found, and the built spec when there are none. */
+export interface SpecCheck {
+  problems: SchemaProblem[];
+  loaded?: LoadedSpec;
+}
+
+/** Functions an `expr` may call, with their number of arguments (null: one or more). */
+const EXPR_FUNCTIONS: Record<string, number | null> = {
+  matmul: 2, add: 2, subtract: 2, multiply: 2, divide: 2, squared_difference: 2,
+  negative: 1, square: 1, exp: 1, log: 1, tanh: 1, sigmoid: 1, relu: 1, softplus: 1,
+  identity: 1, stop_gradient: 1, reduce_sum: 1, reduce_mean: 1, transpose: 1,
+  softmax: 1, log_softmax: 1, softmax_cross_entropy_with_logits: 2, concat: null,
+};
+/** Spec ops that need attributes an expression cannot give. */
+const OP_NODE_ONLY = new Set(["reshape", "slice"]);
+
+/** Every semantic problem of a schema-valid document (empty when it builds). */
+export function semanticProblems(doc: SpecDoc): SchemaProblem[] {
+  return checkSpec(doc).problems;
+}
+
+/**
+ * Collects all semantic problems of a schema-valid document; when the name-level checks pass it
+ * builds the graph (buildSpec) and reports the shape error that stops it, if any.
+ */
+export function checkSpec(doc: SpecDoc): SpecCheck {
+  const problems: SchemaProblem[] = [];
+  const at = (path: string, node: string | undefined, message: string) => {
+    problems.push(node === undefined ? { path, message } : { path, node, message });
+  };
+
+  // 1. Names: the first definition wins; later ones are duplicates.
+  const byName = new Map<string, { node: SpecNode; index: number; expr?: Expr }>();
+  doc.nodes.forEach((node, index) => {
+    const first = byName.get(node.name);
+    if (first) {
+      at(`$.nodes[${index}].name`, node.name, `duplicate node name '${node.name}' (first defined at $.nodes[${first.index}])`);
+      return;
+    }
+    byName.set(node.name, { node, index });
+  });
+  const names = [...byName.keys()];
+
+  // 2. Expressions parse, call known functions with the right number of arguments, and literal values are rectangular.
+  doc.nodes.forEach((node, index) => {
+    const entry = byName.get(node.name);
+    if (node.expr !== undefined) {
+      try {
+        const e = parseExpr(node.expr, node.name);
+        if (entry?.index === index) entry.expr = e;
+        for (const msg of exprCallProblems(e)) at(`$.nodes[${index}].expr`, node.name, msg);
+      } catch (err) {
+        if (!(err instanceof HessflowError)) throw err;
+        at(`$.nodes[${index}].expr`, node.name, stripNode(err.message, node.name));
+      }
+    }
+    if ((node.op === "variable" || node.op === "constant") && node.value !== undefined) {
+      try {
+        fromNested(node.value, "value");
+      } catch (err) {
+        if (!(err instanceof HessflowError)) throw err;
+        at(`$.nodes[${index}].value`, node.name, err.message);
+      }
+    }
+  });
+
+  // 3. Unknown inputs, for op nodes and for names used in expressions.
+  const deps = new Map<string, string[]>();
+  for (const [name, { node, index, expr }] of byName) {
+    const list = node.expr !== undefined ? (expr ? unique(exprRefs(expr)) : []) : node.inputs ?? [];
+    const known: string[] = [];
+    list.forEach((d, i) => {
+      if (byName.has(d)) known.push(d);
+      else if (node.expr !== undefined) at(`$.nodes[${index}].expr`, name, `unknown name '${d}' in expr${didYouMean(d, names)}`);
+      else at(`$.nodes[${index}].inputs[${i}]`, name, `unknown input '${d}'${didYouMean(d, names)}`);
+    });
+    deps.set(name, known);
+  }
+
+  // 4. Cycles among the known edges, each reported once at the node where it is first met.
+  for (const cycle of findCycles(names, deps)) {
+    const start = cycle[0];
+    at(`$.nodes[${byName.get(start)!.index}]`, start, `cycle ${[...cycle, start].join(" → ")}`);
+  }
+
+  // 5. Feeds: known, placeholders, rectangular, of the declared shape (no shape means a scalar, as the loader reads it); every placeholder fed.
+  const feed = doc.feed ?? {};
+  for (const [name, value] of Object.entries(feed)) {
+    const path = `$.feed${member(name)}`;
+    const entry = byName.get(name);
+    if (!entry) {
+      at(path, name, `unknown node '${name}'${didYouMean(name, names.filter((n) => byName.get(n)!.node.op === "placeholder"))}`);
+      continue;
+    }
+    const kind = entry.node.op ?? "expression node";
+    if (kind !== "placeholder") {
+      at(path, name, `'${name}' is ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind}, only placeholders can be fed`);
+      continue;
+    }
+    let shape: readonly number[];
+    try {
+      shape = fromNested(value, "value").shape;
+    } catch (err) {
+      if (!(err instanceof HessflowError)) throw err;
+      at(path, name, err.message);
+      continue;
+    }
+    const declared = entry.node.shape ?? [];
+    if (shape.length !== declared.length || declared.some((d, i) => d !== null && d !== shape[i])) {
+      const note = entry.node.shape === undefined ? " (it declares no shape, which the loader reads as a scalar)" : "";
+      at(path, name, `shape [${shape.join(", ")}] does not match placeholder '${name}' of shape [${declared.map((d) => d ?? "None").join(", ")}]${note}`);
+    }
+  }
+  for (const [name, { node }] of byName) {
+    if (node.op === "placeholder" && !Object.hasOwn(feed, name)) at("$.feed", name, `placeholder '${name}' is not fed`);
+  }
+
+  // 6. Names in outputs.
+  const ref = (name: string, path: string) => {
+    if (!byName.has(name)) at(path, name, `unknown node '${name}'${didYouMean(name, names)}`);
+  };
+  const o = doc.outputs;
+  (o.fetch ?? []).forEach((n, i) => ref(n, `$.outputs.fetch[${i}]`));
+  if (o.gradients) {
+    const ys = o.gradients.ys;
+    if (Array.isArray(ys)) ys.forEach((n, i) => ref(n, `$.outputs.gradients.ys[${i}]`));
+    else ref(ys, "$.outputs.gradients.ys");
+    o.gradients.xs.forEach((n, i) => ref(n, `$.outputs.gradients.xs[${i}]`));
+  }
+  if (o.hessian) {
+    ref(o.hessian.ys, "$.outputs.hessian.ys");
+    o.hessian.xs.forEach((n, i) => ref(n, `$.outputs.hessian.xs[${i}]`));
+  }
+  if (problems.length) return { problems };
+
+  // 7. Build: shape errors, bad initializers, non-scalar Hessian ys. buildSpec stops at the first.
+  try {
+    return { problems, loaded: buildSpec(doc) };
+  } catch (err) {
+    if (!(err instanceof HessflowError)) throw err;
+    return { problems: [problemOf(err, doc, byName)] };
+  }
+}
+
+/** Unknown functions and wrong argument counts in a parsed expression. */
+function exprCallProblems(e: Expr, out: string[] = []): string[] {
+  if (e.kind !== "op") return out;
+  const arity = Object.hasOwn(EXPR_FUNCTIONS, e.op) ? EXPR_FUNCTIONS[e.op] : undefined;
+  const n = e.args.length;
+  if (OP_NODE_ONLY.has(e.op)) out.push(`${e.op} cannot be used in expr (it needs attributes); use an op node`);
+  else if (arity === undefined) out.push(`unknown function '${e.op}' in expr${didYouMean(e.op, Object.keys(EXPR_FUNCTIONS))}`);
+  else if (arity === null ? n < 1 : n !== arity) out.push(`${e.op} takes ${arity === null ? "at least 1 argument" : arity === 1 ? "1 argument" : `${arity} arguments`} in expr, got ${n}`);
+  e.args.forEach((a) => exprCallProblems(a, out));
+  return out;
+}
+
+/** Elementary cycles found by a depth-first search in document order, one per distinct node set. */
+function findCycles(names: string[], deps: Map<string, string[]>): string[][] {
+  const state = new Map<string, 1 | 2>();
+  const stack: string[] = [];
+  const seen = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (name: string) => {
+    state.set(name, 1);
+    stack.push(name);
+    for (const d of deps.get(name) ?? []) {
+      const s = state.get(d);
+      if (s === 1) {
+        const cycle = stack.slice(stack.indexOf(d));
+        const key = [...cycle].sort().join("\u0000");
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push(cycle);
+        }
+      } else if (s === undefined) {
+        visit(d);
+      }
+    }
+    stack.pop();
+    state.set(name, 2);
+  };
+  for (const n of names) if (!state.has(n)) visit(n);
+  return cycles;
+}
+
+/** A buildSpec error as a problem: its JSON path, node and message pulled apart. */
+function problemOf(err: HessflowError, doc: SpecDoc, byName: Map<string, { index: number }>): SchemaProblem {
+  let message = err.message;
+  let path: string | undefined;
+  let node: string | undefined;
+  const p = /^(\$[^\s:(]*)\s*/.exec(message);
+  if (p) {
+    path = p[1];
+    message = message.slice(p[0].length);
+  }
+  const n = /^\(?node '([^']*)'\)?\s*:\s*/.exec(message);
+  if (n) {
+    node = n[1];
+    message = message.slice(n[0].length);
+  } else {
+    message = message.replace(/^:\s*/, "");
+  }
+  if (node === undefined && err.where !== undefined && byName.has(err.where)) node = err.where;
+  if (path === undefined) path = node !== undefined && byName.has(node) ? `$.nodes[${byName.get(node)!.index}]` : "$";
+  const idx = /^\$\.nodes\[(\d+)\]$/.exec(path);
+  if (idx && doc.nodes[Number(idx[1])]?.expr !== undefined) {
+    path += ".expr";
+    // An op inside an expression has an automatic name (matmul_0): say which op instead.
+    message = message.replace(/^node '([a-z_]+?)_(\d+)': /, (m, op: string, k: string) => (byName.has(`${op}_${k}`) ? m : `in ${op}(...): `));
+  }
+  return node === undefined ? { path, message } : { path, node, message };
+}
+
+function stripNode(message: string, name: string): string {
+  const prefix = `node '${name}': `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function member(key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** " (did you mean 'w1'?)" for a close name, else "". */
+function didYouMean(name: string, candidates: string[]): string {
+  let best: string | undefined;
+  let bestD = Math.max(1, Math.floor(name.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best === undefined ? "" : ` (did you mean '${best}'?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
