@@ -44,7 +44,7 @@ export function printRunJson(r: SpecResult, summary: boolean): void {
       w.write(`,"tf_hessians":{`);
       h.layout.forEach((e, k) => {
         if (k) w.write(",");
-        w.write(`${JSON.stringify(e.name)}:${tensorJson({ shape: [...e.shape, ...e.shape], data: h.tfHessians[k] })}`);
+        w.write(`${JSON.stringify(e.name)}:${tensorJson({ shape: [...e.shape, ...e.shape], data: h.tfHessian(k) })}`);
       });
       w.write("}");
     }
@@ -94,10 +94,10 @@ export function printRunText(r: SpecResult, description: string | undefined, sum
       out.push(`${e.name}: shape [${[...e.shape, ...e.shape].join(", ")}], shown as ${e.size}×${e.size}`);
       if (big) {
         let tr = 0;
-        for (let i = 0; i < e.size; i++) tr += h.tfHessians[k][i * e.size + i];
+        for (let i = 0; i < e.size; i++) tr += h.exact[(e.offset + i) * h.n + e.offset + i];
         out.push(`  trace ${fmt(tr)}`);
       } else {
-        out.push(formatMatrix(h.tfHessians[k], e.size, [{ ...e, offset: 0 }]));
+        out.push(formatMatrix(h.tfHessian(k), e.size, [{ ...e, offset: 0 }]));
       }
     });
   }

@@ -41,6 +41,10 @@ export class TangentContext {
   constructor(readonly plan: Plan) {
     this.memos = plan.steps.map(() => new Map());
   }
+  /** Forgets cached primal-derived values (call when the point of evaluation changes). */
+  resetMemos(): void {
+    for (const m of this.memos) m.clear();
+  }
   /** A zero-filled buffer of `size` elements, reused when one is free. */
   alloc(size: number): Float64Array {
     const a = this.pool.get(size)?.pop();
@@ -56,6 +60,10 @@ export class TangentContext {
   /** @internal reference counting of tangent buffers shared by aliased steps */
   retain(a: Float64Array): void {
     this.refs.set(a, (this.refs.get(a) ?? 0) + 1);
+  }
+  /** @internal stops counting references to a buffer handed to the caller */
+  forget(a: Float64Array): void {
+    this.refs.delete(a);
   }
   /** @internal */
   drop(a: Float64Array): void {
@@ -100,7 +108,12 @@ export function runTangents(ctx: TangentContext, values: readonly Tensor[], seed
     if (t) { tangents[i] = t; ctx.retain(t); }
     for (const k of new Set(step.inputs)) if (lastUse[k] === i && tangents[k]) { ctx.drop(tangents[k]!); tangents[k] = null; }
   }
-  return outputs.map((o) => tangents[o]);
+  // The outputs now belong to the caller; every other buffer still held (dead ends) goes back to the pool.
+  const result = outputs.map((o) => tangents[o]);
+  const owned = new Set(result);
+  for (const t of tangents) if (t && owned.has(t)) ctx.forget(t);
+  for (const t of tangents) if (t && !owned.has(t)) ctx.drop(t);
+  return result;
 }
 
 const lastUseCache = new WeakMap<Plan, Map<string, Int32Array>>();

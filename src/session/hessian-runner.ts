@@ -11,6 +11,7 @@ import { flatLayout, hessian, type FlatEntry } from "../autodiff/hessian.js";
 import type { Node } from "../graph/graph.js";
 import { checkMemory } from "./plan.js";
 import type { Feed, Session } from "./session.js";
+import type { WorkerRequest } from "./hessian-worker.js";
 import { DEFAULT_BATCH, tangentRows, type TangentJob } from "./tangent-rows.js";
 
 /** How to compute a Hessian. */
@@ -64,27 +65,61 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   const job: TangentJob = { plan, layout, xSteps, gradSteps };
   const batch = options.batch ?? DEFAULT_BATCH;
   const gradient = flatValues(gradSteps.map((k) => tensors[k].data), n);
-  const matrix = new Float64Array(n * n);
   const workers = workerCount(options.workers ?? "auto", n, plan.slotSizes.reduce((s, v) => s + v, 0));
+  // With workers, the matrix lives in shared memory and each thread writes its rows in place.
+  const matrix = workers > 1 ? new Float64Array(new SharedArrayBuffer(n * n * 8)) : new Float64Array(n * n);
   if (workers <= 1) {
     tangentRows(job, tensors, 0, n, matrix, batch);
     return { layout, n, matrix, gradient, mode, workers: 0 };
   }
   const sources: [number, Float64Array][] = [];
   plan.steps.forEach((s, i) => { if (s.inputs.length === 0) sources.push([i, tensors[i].data]); });
-  const bounds = splitRows(layout, n, workers);
-  await Promise.all(bounds.map(([from, to]) => new Promise<void>((resolve, reject) => {
-    const w = new Worker(WORKER_FILE!, { workerData: { job, sources, from, to, batch } });
-    w.once("message", (rows: Float64Array) => { matrix.set(rows, from * n); resolve(); });
-    w.once("error", reject);
-    w.once("exit", (code) => { if (code !== 0) reject(new Error(`Hessian worker exited with code ${code}`)); });
-  })));
+  const bounds = splitRows(n, workers);
+  const pool = workerPool(workers);
+  await Promise.all(bounds.map(([from, to], k) => pool[k].run({ job, sources, from, to, batch, matrix: matrix.buffer as SharedArrayBuffer })));
   return { layout, n, matrix, gradient, mode, workers };
 }
 
 const here = fileURLToPath(new URL("./hessian-worker.js", import.meta.url));
 /** The compiled worker script, when running from dist/ (under a TS test runner there is none, and work stays on one thread). */
 const WORKER_FILE: string | null = existsSync(here) ? here : null;
+
+/** A long-lived worker thread that runs one request at a time; it does not keep the process alive while idle. */
+class HessianWorker {
+  private readonly worker: Worker;
+  private queue: Promise<unknown> = Promise.resolve();
+  constructor(file: string) {
+    this.worker = new Worker(file);
+    this.worker.unref();
+  }
+  /** Computes the requested rows in the worker. */
+  run(request: WorkerRequest): Promise<void> {
+    const next = this.queue.then(() => new Promise<void>((resolve, reject) => {
+      const w = this.worker;
+      const onError = (e: Error) => { cleanup(); reject(e); };
+      const onMessage = (m: { ok: boolean; error?: string }) => {
+        cleanup();
+        if (m.ok) resolve();
+        else reject(new Error(`Hessian worker failed: ${m.error}`));
+      };
+      const cleanup = () => { w.off("message", onMessage); w.off("error", onError); w.unref(); };
+      w.ref();
+      w.on("message", onMessage);
+      w.on("error", onError);
+      w.postMessage(request);
+    }));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+const pool: HessianWorker[] = [];
+
+/** The first `count` workers of the process-wide pool, started on first use. */
+function workerPool(count: number): HessianWorker[] {
+  while (pool.length < count) pool.push(new HessianWorker(WORKER_FILE!));
+  return pool.slice(0, count);
+}
 
 function workerCount(requested: number | "auto", n: number, planElements: number): number {
   if (!WORKER_FILE) return 1;
@@ -94,8 +129,8 @@ function workerCount(requested: number | "auto", n: number, planElements: number
   return work > 2e7 ? Math.min(2, availableParallelism()) : 1;
 }
 
-/** Splits rows [0, n) into `parts` ranges of about equal work. */
-function splitRows(_layout: FlatEntry[], n: number, parts: number): [number, number][] {
+/** Splits rows [0, n) into `parts` ranges. */
+function splitRows(n: number, parts: number): [number, number][] {
   const out: [number, number][] = [];
   for (let p = 0; p < parts; p++) out.push([Math.floor((p * n) / parts), Math.floor(((p + 1) * n) / parts)]);
   return out;

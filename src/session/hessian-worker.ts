@@ -1,13 +1,20 @@
-// Worker thread for the vectorised Hessian: recomputes the forward values from plain data and fills its rows.
-import { parentPort, workerData } from "node:worker_threads";
-import { runPlan, allocateSlots } from "./executor.js";
+// Worker thread for the vectorised Hessian: stays alive between jobs (so its JIT stays warm),
+// recomputes the forward values from plain data and fills the rows it is given.
+import { parentPort } from "node:worker_threads";
+import { allocateSlots, runPlan } from "./executor.js";
 import { tangentRows, type TangentJob } from "./tangent-rows.js";
 
-interface WorkerInput { job: TangentJob; sources: [number, Float64Array][]; from: number; to: number; batch: number }
+/** One request to a Hessian worker. */
+export interface WorkerRequest { job: TangentJob; sources: [number, Float64Array][]; from: number; to: number; batch: number; matrix: SharedArrayBuffer }
 
-const { job, sources, from, to, batch } = workerData as WorkerInput;
-const values = runPlan(job.plan, new Map(sources), allocateSlots(job.plan));
-const n = job.layout.reduce((s, e) => s + e.size, 0);
-const out = new Float64Array((to - from) * n);
-tangentRows(job, values, from, to, out, batch);
-parentPort!.postMessage(out, [out.buffer]);
+parentPort!.on("message", ({ job, sources, from, to, batch, matrix }: WorkerRequest) => {
+  try {
+    const values = runPlan(job.plan, new Map(sources), allocateSlots(job.plan));
+    const n = job.layout.reduce((s, e) => s + e.size, 0);
+    // Rows [from, to) of the shared n×n matrix, written in place.
+    tangentRows(job, values, from, to, new Float64Array(matrix, from * n * 8, (to - from) * n), batch);
+    parentPort!.postMessage({ ok: true });
+  } catch (e) {
+    parentPort!.postMessage({ ok: false, error: (e as Error).message });
+  }
+});

@@ -15,6 +15,8 @@ export interface TangentJob {
   gradSteps: number[];
 }
 
+const contexts = new WeakMap<Plan, TangentContext>();
+
 /** Default number of directions pushed through the graph at once. */
 export const DEFAULT_BATCH = 64;
 
@@ -27,7 +29,10 @@ export function tangentRows(job: TangentJob, values: readonly Tensor[], from: nu
   const { plan, layout, xSteps, gradSteps } = job;
   const n = layout.reduce((s, e) => s + e.size, 0);
   out.fill(0);
-  const ctx = new TangentContext(plan);
+  // Buffers are pooled across calls on the same plan; cached partial derivatives are not (the point may differ).
+  let ctx = contexts.get(plan);
+  if (!ctx) contexts.set(plan, (ctx = new TangentContext(plan)));
+  ctx.resetMemos();
   for (let k = 0; k < layout.length; k++) {
     const { offset, size } = layout[k];
     const lo = Math.max(from, offset), hi = Math.min(to, offset + size);

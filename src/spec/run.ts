@@ -19,8 +19,8 @@ export interface SpecResult {
     exact: Float64Array;
     /** The flat gradient over the Hessian's xs. */
     gradient: Float64Array;
-    /** tf.hessians: one size×size block per x (row-major), to be shaped x.shape ++ x.shape. */
-    tfHessians: Float64Array[];
+    /** tf.hessians' block for x number k: size×size, row-major, to be shaped x.shape ++ x.shape (made on demand: blocks can be large). */
+    tfHessian(k: number): Float64Array;
     mode: HessianMode;
     workers: number;
     ms: number;
@@ -48,17 +48,21 @@ export async function runSpec(spec: LoadedSpec, options: RunOptions = {}): Promi
     const t0 = performance.now();
     const h = await computeHessian(session, spec.hessian.ys, spec.hessian.xs, spec.feed, options);
     const ms = performance.now() - t0;
-    let tfHessians: Float64Array[];
+    let tfHessian: (k: number) => Float64Array;
     if (h.mode === "rows") {
-      tfHessians = session.run(hessians(spec.hessian.ys, spec.hessian.xs), spec.feed).map((t) => t.data);
+      const blocks = session.run(hessians(spec.hessian.ys, spec.hessian.xs), spec.feed).map((t) => t.data);
+      tfHessian = (k) => blocks[k];
     } else {
-      tfHessians = h.layout.map(({ offset, size }) => {
-        const block = new Float64Array(size * size);
-        for (let r = 0; r < size; r++) block.set(h.matrix.subarray((offset + r) * h.n + offset, (offset + r) * h.n + offset + size), r * size);
-        return block;
-      });
+      tfHessian = (k) => diagonalBlock(h.matrix, h.n, h.layout[k]);
     }
-    result.hessian = { layout: h.layout.map((e, i) => ({ ...e, name: spec.doc.outputs.hessian!.xs[i] })), n: h.n, exact: h.matrix, gradient: h.gradient, tfHessians, mode: h.mode, workers: h.workers, ms };
+    result.hessian = { layout: h.layout.map((e, i) => ({ ...e, name: spec.doc.outputs.hessian!.xs[i] })), n: h.n, exact: h.matrix, gradient: h.gradient, tfHessian, mode: h.mode, workers: h.workers, ms };
   }
   return result;
+}
+
+/** The diagonal block of an n×n row-major matrix for one variable (what tf.hessians returns for it, flattened). */
+export function diagonalBlock(m: Float64Array, n: number, { offset, size }: FlatEntry): Float64Array {
+  const block = new Float64Array(size * size);
+  for (let r = 0; r < size; r++) block.set(m.subarray((offset + r) * n + offset, (offset + r) * n + offset + size), r * size);
+  return block;
 }

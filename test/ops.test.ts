@@ -1,0 +1,226 @@
+// Every differentiable op of the registry, gradient-checked at first and second order (hessian() graph,
+// computeHessian rows and batched, tf.hessians blocks), a few at third order. Internal ops (pad,
+// broadcast_like, sum_to_like, expand_dims, reshape_like, reduction_size, ones_like, step) are reached
+// both directly and through the gradient graphs of public ops; each entry asserts that the ops it claims
+// to cover really are in its graph.
+import { describe, expect, it } from "vitest";
+import {
+  add, broadcastLike, concat, divide, exp, expandDims, gradients, Graph, identity, log, logSoftmax, matmul, multiply,
+  negative, onesLike, pad, reduceMean, reduceSum, relu, reshape, reshapeLike, Session, sigmoid, slice, softmax,
+  softmaxCrossEntropyWithLogits, softplus, square, squaredDifference, step, stopGradient, subtract, sumToLike, tanh, transpose,
+  type NestedArray, type Node,
+} from "../src/index.js";
+import { OPS } from "../src/ops/registry.js";
+import { awayFromZero, checkGrads, randomNested, type PlaceholderInput } from "./gradcheck.js";
+
+interface Entry {
+  name: string;
+  /** Ops this entry exercises (each must appear in the graph once all derivative graphs are built). */
+  covers: string[];
+  f: (xs: Node[]) => Node;
+  values: NestedArray[];
+  placeholders?: PlaceholderInput[];
+  order?: 1 | 2 | 3;
+}
+
+const R = (shape: number[], seed: number, lo = -1, hi = 1) => randomNested(shape, seed, lo, hi);
+const fmt = (s: number[]) => `[${s.join(",")}]`;
+let seed = 100;
+const next = () => ++seed;
+
+const TABLE: Entry[] = [];
+
+// matmul: all four transpose combinations, raw (bilinear: nonzero cross Hessian) and under tanh.
+for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+  const a = ta ? [4, 3] : [3, 4], b = tb ? [2, 4] : [4, 2];
+  TABLE.push({ name: `matmul transposeA=${ta} transposeB=${tb}`, covers: ["matmul"], f: ([x, y]) => matmul(x, y, { transposeA: ta, transposeB: tb }), values: [R(a, next()), R(b, next())] });
+  TABLE.push({ name: `tanh(matmul transposeA=${ta} transposeB=${tb})`, covers: ["matmul", "tanh"], f: ([x, y]) => tanh(matmul(x, y, { transposeA: ta, transposeB: tb })), values: [R(a, next()), R(b, next())], order: ta && tb ? 3 : 2 });
+}
+
+// Broadcasting binary ops.
+const BINARY: [string, (a: Node, b: Node) => Node, boolean][] = [
+  ["add", add, true], ["subtract", subtract, true], ["multiply", multiply, false], ["divide", divide, false], ["squared_difference", squaredDifference, false],
+];
+const SHAPES: [number[], number[]][] = [[[3, 4], [4]], [[4], [3, 4]], [[3, 1], [1, 4]], [[], [2, 3]], [[2, 3], []], [[2, 3], [2, 3]], [[2, 1, 3], [4, 1]]];
+for (const [op, fn, linear] of BINARY) {
+  for (const [sa, sb] of SHAPES) {
+    const bValues = op === "divide" ? awayFromZero(sb, next(), 0.5, 1.5) : R(sb, next());
+    const covers = [op, ...(fmt(sa) !== fmt(sb) ? ["sum_to_like"] : [])];
+    TABLE.push({ name: `${op} ${fmt(sa)} ${fmt(sb)}`, covers, f: ([a, b]) => fn(a, b), values: [R(sa, next()), bValues] });
+    if (linear) TABLE.push({ name: `square(${op} ${fmt(sa)} ${fmt(sb)})`, covers: [...covers, ...(fmt(sa) !== fmt(sb) ? ["broadcast_like"] : [])], f: ([a, b]) => square(fn(a, b)), values: [R(sa, next()), bValues] });
+  }
+}
+TABLE.push({ name: "divide [2,3] [3] (third order)", covers: ["divide"], f: ([a, b]) => divide(a, b), values: [R([2, 3], next()), awayFromZero([3], next(), 0.5, 1.5)], order: 3 });
+TABLE.push({ name: "multiply x·x (same node twice)", covers: ["multiply"], f: ([a]) => multiply(a, a), values: [R([2, 3], next())] });
+
+// Elementwise unary ops.
+TABLE.push({ name: "negative", covers: ["negative"], f: ([x]) => negative(x), values: [R([2, 3], next())] });
+TABLE.push({ name: "square(negative)", covers: ["negative", "square"], f: ([x]) => square(negative(x)), values: [R([2, 3], next())] });
+TABLE.push({ name: "square", covers: ["square"], f: ([x]) => square(x), values: [R([2, 3], next())] });
+TABLE.push({ name: "exp", covers: ["exp"], f: ([x]) => exp(x), values: [R([2, 3], next(), -2, 2)], order: 3 });
+TABLE.push({ name: "log (positive inputs)", covers: ["log"], f: ([x]) => log(x), values: [R([2, 3], next(), 0.3, 2)], order: 3 });
+TABLE.push({ name: "tanh", covers: ["tanh"], f: ([x]) => tanh(x), values: [R([2, 3], next(), -2, 2)], order: 3 });
+TABLE.push({ name: "sigmoid", covers: ["sigmoid"], f: ([x]) => sigmoid(x), values: [R([2, 3], next(), -3, 3)], order: 3 });
+TABLE.push({ name: "sigmoid (large |x|)", covers: ["sigmoid"], f: ([x]) => sigmoid(x), values: [[-30, -8, 8, 30]] });
+TABLE.push({ name: "relu (inputs away from 0)", covers: ["relu", "step"], f: ([x]) => relu(x), values: [awayFromZero([2, 3], next())] });
+TABLE.push({ name: "square(relu) (inputs away from 0)", covers: ["relu", "step", "square"], f: ([x]) => square(relu(x)), values: [awayFromZero([2, 3], next())] });
+TABLE.push({ name: "softplus", covers: ["softplus", "sigmoid"], f: ([x]) => softplus(x), values: [R([2, 3], next(), -3, 3)] });
+TABLE.push({ name: "softplus (large |x|)", covers: ["softplus", "sigmoid"], f: ([x]) => softplus(x), values: [[-40, -12, 12, 40]] });
+TABLE.push({ name: "identity", covers: ["identity"], f: ([x]) => identity(x, "id"), values: [R([2, 3], next())] });
+TABLE.push({ name: "square(identity)", covers: ["identity", "square"], f: ([x]) => square(identity(x, "id")), values: [R([2, 3], next())] });
+TABLE.push({ name: "step·x² (step has zero derivative away from 0)", covers: ["step"], f: ([x]) => multiply(step(x), square(x)), values: [awayFromZero([2, 3], next())] });
+
+// Reductions: axis null, one axis, negative axis, several axes, all axes listed; keepDims true/false.
+for (const [opName, fn] of [["reduce_sum", reduceSum], ["reduce_mean", reduceMean]] as const) {
+  for (const axis of [null, 1, -1, [0, 2], [0, 1, 2]] as (number | number[] | null)[]) {
+    for (const keep of [false, true]) {
+      const covers = [opName, "broadcast_like", ...(!keep && axis !== null ? ["expand_dims"] : [])];
+      TABLE.push({ name: `square(${opName} axis=${JSON.stringify(axis)} keepDims=${keep})`, covers, f: ([x]) => square(fn(x, axis, keep)), values: [R([2, 3, 4], next())] });
+    }
+  }
+  TABLE.push({ name: `${opName} of tanh (axis 0)`, covers: [opName, "tanh"], f: ([x]) => fn(tanh(x), 0), values: [R([3, 2], next(), -2, 2)] });
+}
+
+// Shape ops (linear: checked under square so that the second derivative goes through their rules).
+TABLE.push({ name: "square(reshape [2,6] → [3,-1])", covers: ["reshape"], f: ([x]) => square(reshape(x, [3, -1])), values: [R([2, 6], next())] });
+TABLE.push({ name: "square(reshape [2,3,2] → [-1])", covers: ["reshape"], f: ([x]) => square(reshape(x, [-1])), values: [R([2, 3, 2], next())] });
+TABLE.push({ name: "tanh(reshape [2,3] → [3,1,2])", covers: ["reshape", "tanh"], f: ([x]) => tanh(reshape(x, [3, 1, 2])), values: [R([2, 3], next())] });
+TABLE.push({ name: "square(transpose rank 3 perm [2,0,1])", covers: ["transpose"], f: ([x]) => square(transpose(x, [2, 0, 1])), values: [R([2, 3, 4], next())] });
+TABLE.push({ name: "square(transpose rank 3 perm [1,0,2])", covers: ["transpose"], f: ([x]) => square(transpose(x, [1, 0, 2])), values: [R([2, 3, 2], next())] });
+TABLE.push({ name: "square(transpose rank 3 default perm)", covers: ["transpose"], f: ([x]) => square(transpose(x)), values: [R([2, 3, 2], next())] });
+TABLE.push({ name: "matmul(transpose(a), b)", covers: ["transpose", "matmul"], f: ([a, b]) => matmul(transpose(a), b), values: [R([3, 2], next()), R([3, 2], next())] });
+TABLE.push({ name: "square(concat axis 0)", covers: ["concat", "slice"], f: ([a, b]) => square(concat([a, b], 0)), values: [R([2, 3], next()), R([1, 3], next())] });
+TABLE.push({ name: "square(concat axis 1, three inputs)", covers: ["concat", "slice"], f: ([a, b, c]) => square(concat([a, b, c], 1)), values: [R([2, 3], next()), R([2, 2], next()), R([2, 1], next())] });
+TABLE.push({ name: "square(concat axis -1, rank 3)", covers: ["concat", "slice"], f: ([a, b]) => square(concat([a, b], -1)), values: [R([2, 2, 1], next()), R([2, 2, 2], next())] });
+TABLE.push({ name: "tanh(concat of the same input twice)", covers: ["concat", "tanh"], f: ([a]) => tanh(concat([a, multiply(a, a)], 0)), values: [R([2, 2], next())] });
+TABLE.push({ name: "square(slice [3,4] begin [1,0] size [2,-1])", covers: ["slice", "pad"], f: ([x]) => square(slice(x, [1, 0], [2, -1])), values: [R([3, 4], next())] });
+TABLE.push({ name: "square(slice rank 3 begin [0,1,1] size [-1,2,2])", covers: ["slice", "pad"], f: ([x]) => square(slice(x, [0, 1, 1], [-1, 2, 2])), values: [R([2, 3, 4], next())] });
+TABLE.push({ name: "tanh(slice) (third order)", covers: ["slice", "pad"], f: ([x]) => tanh(slice(x, [1, 1], [2, 2])), values: [R([3, 4], next())], order: 3 });
+TABLE.push({ name: "square(pad [2,3] before [1,0] after [0,2])", covers: ["pad", "slice"], f: ([x]) => square(pad(x, [1, 0], [0, 2])), values: [R([2, 3], next())] });
+TABLE.push({ name: "tanh(pad rank 3)", covers: ["pad", "slice"], f: ([x]) => tanh(pad(x, [0, 1, 0], [1, 0, 2])), values: [R([2, 2, 2], next())] });
+
+// Softmax family.
+for (const [shape, axis] of [[[3, 4], -1], [[3, 4], 0], [[2, 3, 2], 1]] as [number[], number][]) {
+  TABLE.push({ name: `softmax ${fmt(shape)} axis ${axis}`, covers: ["softmax"], f: ([x]) => softmax(x, axis), values: [R(shape, next(), -2, 2)], order: axis === 0 ? 3 : 2 });
+  TABLE.push({ name: `log_softmax ${fmt(shape)} axis ${axis}`, covers: ["log_softmax", "softmax"], f: ([x]) => logSoftmax(x, axis), values: [R(shape, next(), -2, 2)], order: axis === 0 ? 3 : 2 });
+}
+for (const [shape, axis] of [[[3, 4], 0], [[3, 4], 1], [[2, 3, 2], 1]] as [number[], number][]) {
+  TABLE.push({
+    name: `softmax_cross_entropy_with_logits ${fmt(shape)} axis ${axis} (labels and logits differentiated)`,
+    covers: ["softmax_cross_entropy_with_logits", "log_softmax", "softmax"],
+    f: ([labels, logits]) => softmaxCrossEntropyWithLogits(labels, logits, axis),
+    values: [R(shape, next(), 0.1, 1), R(shape, next(), -2, 2)],
+    order: axis === 0 ? 3 : 2,
+  });
+}
+TABLE.push({ name: "softmax_cross_entropy_with_logits, one-hot labels fed, logits differentiated", covers: ["softmax_cross_entropy_with_logits"], f: ([z, y]) => softmaxCrossEntropyWithLogits(y, z, 0), values: [R([3, 4], next(), -2, 2)], placeholders: [{ shape: [3, null], value: [[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0]] }] });
+
+// Internal ops, used directly.
+TABLE.push({ name: "square(broadcast_like [4] → [3,4])", covers: ["broadcast_like", "sum_to_like"], f: ([x, like]) => square(broadcastLike(x, like)), values: [R([4], next()), R([3, 4], next())] });
+TABLE.push({ name: "square(broadcast_like [3,1] → [3,4])", covers: ["broadcast_like", "sum_to_like"], f: ([x, like]) => square(broadcastLike(x, like)), values: [R([3, 1], next()), R([3, 4], next())] });
+TABLE.push({ name: "square(sum_to_like [3,4] → [4])", covers: ["sum_to_like", "broadcast_like"], f: ([x, like]) => square(sumToLike(x, like)), values: [R([3, 4], next()), R([4], next())] });
+TABLE.push({ name: "square(sum_to_like [3,4] → [3,1])", covers: ["sum_to_like", "broadcast_like"], f: ([x, like]) => square(sumToLike(x, like)), values: [R([3, 4], next()), R([3, 1], next())] });
+TABLE.push({ name: "square(sum_to_like [2,3] → [])", covers: ["sum_to_like", "broadcast_like"], f: ([x, like]) => square(sumToLike(x, like)), values: [R([2, 3], next()), 0.5] });
+TABLE.push({ name: "square(expand_dims [3,4] axes [0,2])", covers: ["expand_dims", "reshape"], f: ([x]) => square(expandDims(x, [0, 2])), values: [R([3, 4], next())] });
+TABLE.push({ name: "tanh(expand_dims [2,3] axis [2])", covers: ["expand_dims"], f: ([x]) => tanh(expandDims(x, [2])), values: [R([2, 3], next())] });
+
+// Run-time (None) dims: these reach reshape_like, reduction_size, ones_like and dynamic broadcast_like / sum_to_like.
+const P23 = { shape: [null, 2] as (number | null)[], value: [[0.3, -0.7], [1.1, 0.4], [-0.5, 0.9]] as NestedArray };
+const P3 = { shape: [null, 3] as (number | null)[], value: [[0.3, -0.7, 0.2], [1.1, 0.4, -0.8]] as NestedArray };
+TABLE.push({ name: "square(reshape_like [2,3] → like [None,2])", covers: ["reshape_like"], f: ([x, like]) => square(reshapeLike(x, like)), values: [R([2, 3], next())], placeholders: [P23] });
+TABLE.push({ name: "tanh(reshape(x·p, [-1])) with p [None,3]", covers: ["reshape", "reshape_like"], f: ([x, p]) => tanh(reshape(multiply(x, p), [-1])), values: [R([3], next())], placeholders: [P3] });
+TABLE.push({ name: "square(reduce_mean(tanh(x·p), 0)) with p [None,3]", covers: ["reduce_mean", "reduction_size", "broadcast_like", "sum_to_like"], f: ([x, p]) => square(reduceMean(tanh(multiply(x, p)), 0)), values: [R([1, 3], next())], placeholders: [P3] });
+TABLE.push({ name: "square(reduce_mean(x·p)) over all axes with p [None,3]", covers: ["reduce_mean", "reduction_size"], f: ([x, p]) => square(reduceMean(multiply(x, p))), values: [R([3], next())], placeholders: [P3] });
+TABLE.push({ name: "square(reduce_sum(x + p, 1)) with p [None,3]", covers: ["reduce_sum", "broadcast_like", "sum_to_like"], f: ([x, p]) => square(reduceSum(add(x, p), 1)), values: [R([3], next())], placeholders: [P3] });
+TABLE.push({ name: "ones_like(x·p) ⊙ tanh(x·p) with p [None,3]", covers: ["ones_like"], f: ([x, p]) => multiply(onesLike(multiply(x, p)), tanh(multiply(x, p))), values: [R([3], next())], placeholders: [P3] });
+
+// Composite: a small softmax-regression MLP with every common op at once.
+TABLE.push({
+  name: "MLP 2-3-2 (tanh, softmax xent) on a fed batch",
+  covers: ["matmul", "add", "tanh", "softmax_cross_entropy_with_logits", "reduce_mean"],
+  f: ([w1, b1, w2, b2, X, Y]) => reduceMean(softmaxCrossEntropyWithLogits(Y, add(matmul(w2, tanh(add(matmul(w1, X), b1))), b2), 0)),
+  values: [R([3, 2], next()), R([3, 1], next()), R([2, 3], next()), R([2, 1], next())],
+  placeholders: [{ shape: [2, null], value: [[0.5, -1.2, 0.3, 0.8], [1.1, 0.2, -0.7, -0.4]] }, { shape: [2, null], value: [[1, 0, 0, 1], [0, 1, 1, 0]] }],
+  order: 3,
+});
+
+/** Ops with no derivative to check against differences, and why. */
+const NOT_DIFFERENTIATED: Record<string, string> = {
+  placeholder: "source: fed at run time, has no inputs (differentiating w.r.t. it is covered in hessian.test.ts)",
+  variable: "source: what is differentiated against, has no inputs",
+  constant: "source: a fixed value, has no inputs",
+  stop_gradient: "its gradient is zero by definition while its finite difference is not; checked against exact values below",
+};
+
+describe("gradcheck of every op (orders 1 and 2; 3 where marked)", () => {
+  for (const e of TABLE) {
+    it(e.name, async () => {
+      const r = await checkGrads(e.f, e.values, { order: e.order ?? 2, placeholders: e.placeholders });
+      expect(r.ok, r.text).toBe(true);
+      for (const op of e.covers) expect(r.ops.has(op), `${op} should be in the graph of '${e.name}' (ops: ${[...r.ops].join(", ")})`).toBe(true);
+    });
+  }
+});
+
+describe("op coverage", () => {
+  it("every op in OPS is in the table or explicitly listed as not differentiated, with a reason", () => {
+    const covered = new Set(TABLE.flatMap((e) => e.covers));
+    const missing = Object.keys(OPS).filter((op) => !covered.has(op) && !(op in NOT_DIFFERENTIATED));
+    expect(missing, `ops neither gradient-checked nor listed: ${missing.join(", ")}`).toEqual([]);
+    for (const [op, why] of Object.entries(NOT_DIFFERENTIATED)) {
+      expect(op in OPS, `listed op '${op}' is not in the registry`).toBe(true);
+      expect(why.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("the table claims no op that does not exist", () => {
+    for (const e of TABLE) for (const op of e.covers) expect(op in OPS, `${e.name}: unknown op ${op}`).toBe(true);
+  });
+
+  it("third order is checked for several ops", () => {
+    expect(TABLE.filter((e) => e.order === 3).length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("static shapes survive builder simplifications", () => {
+  it("reshape of a reshape keeps the static shape: reshape(reshape(p [None,2], [2,3]), [-1]) is [6]", () => {
+    const g = new Graph();
+    const p = g.placeholder([null, 2], "p");
+    const r = reshape(p, [2, 3]);
+    expect(r.shape).toEqual([2, 3]);
+    expect(reshape(r, [-1]).shape).toEqual([6]);
+  });
+});
+
+describe("ops that block or have no gradient", () => {
+  it("stop_gradient passes values through but blocks gradients: d/dx [x · stop_gradient(x)] = x", () => {
+    const g = new Graph();
+    const x = g.variable([1.5, -2, 0.25], "x");
+    const y = reduceSum(multiply(x, stopGradient(x)));
+    const [dx] = gradients(y, [x]);
+    const s = new Session(g);
+    expect(Array.from(s.run(y).data)).toEqual([1.5 * 1.5 + 4 + 0.0625]);
+    expect(Array.from(s.run(dx!).data)).toEqual([1.5, -2, 0.25]);
+    // dx is stop_gradient(x) itself, so differentiating it again gives nothing.
+    expect(gradients(reduceSum(dx!), [x])).toEqual([null]);
+  });
+
+  it("only stop_gradient: y = stop_gradient(x)² has no gradient (null), or zeros with unconnected 'zero'", () => {
+    const g = new Graph();
+    const x = g.variable([[1, 2]], "x");
+    const y = reduceSum(square(stopGradient(x)));
+    expect(gradients(y, [x])).toEqual([null]);
+    const [z] = gradients(y, [x], { unconnected: "zero" });
+    const t = new Session(g).run(z!);
+    expect(t.shape).toEqual([1, 2]);
+    expect(Array.from(t.data)).toEqual([0, 0]);
+  });
+
+  it("step and ones_like contribute no gradient", () => {
+    const g = new Graph();
+    const x = g.variable([0.5, -0.5], "x");
+    expect(gradients(reduceSum(step(x)), [x])).toEqual([null]);
+    const p = g.placeholder([null], "p");
+    expect(gradients(reduceSum(onesLike(multiply(x, p))), [x])).toEqual([null]);
+  });
+});
