@@ -18,6 +18,16 @@ export type BinaryKernel = (
 
 const kernelCache = new Map<string, BinaryKernel>();
 
+/** True when `shape` (leading 1s ignored) equals the trailing dims of `outShape`: its data repeats as a block. */
+export function isSuffix(shape: ConcreteShape, outShape: ConcreteShape): boolean {
+  let start = 0;
+  while (start < shape.length && shape[start] === 1) start++;
+  const len = shape.length - start;
+  if (len > outShape.length) return false;
+  for (let i = 0; i < len; i++) if (shape[start + i] !== outShape[outShape.length - len + i]) return false;
+  return true;
+}
+
 /**
  * Compiles a broadcasting kernel for an expression in `x` (from a) and `y` (from b); it may also
  * read `out[o]` to accumulate. Each expression gets its own function, so V8 inlines the arithmetic
@@ -31,6 +41,9 @@ export function binaryKernel(expr: string): BinaryKernel {
     if (a.length === n && b.length === n) { for (let o = 0; o < n; o++) { const x = a[o], y = b[o]; out[o] = ${expr}; } return; }
     if (b.length === 1 && a.length === n) { const y = b[0]; for (let o = 0; o < n; o++) { const x = a[o]; out[o] = ${expr}; } return; }
     if (a.length === 1 && b.length === n) { const x = a[0]; for (let o = 0; o < n; o++) { const y = b[o]; out[o] = ${expr}; } return; }
+    // One operand is the whole trailing block of the output, repeated (e.g. primal values against a batch of tangents).
+    if (b.length === n && isSuffix(aShape, outShape)) { const m = a.length; for (let base = 0; base < n; base += m) for (let i = 0; i < m; i++) { const x = a[i], y = b[base + i]; const o = base + i; out[o] = ${expr}; } return; }
+    if (a.length === n && isSuffix(bShape, outShape)) { const m = b.length; for (let base = 0; base < n; base += m) for (let i = 0; i < m; i++) { const x = a[base + i], y = b[i]; const o = base + i; out[o] = ${expr}; } return; }
     const rank = outShape.length;
     const sa = strides(aShape, outShape), sb = strides(bShape, outShape);
     const last = rank - 1, inner = outShape[last], ia1 = sa[last], ib1 = sb[last];
@@ -46,7 +59,7 @@ export function binaryKernel(expr: string): BinaryKernel {
       }
       if (d < 0) break;
     }`;
-  k = new Function("strides", `return function kernel(a, aShape, b, bShape, out, outShape) {${body}\n};`)(broadcastStrides) as BinaryKernel;
+  k = new Function("strides", "isSuffix", `return function kernel(a, aShape, b, bShape, out, outShape) {${body}\n};`)(broadcastStrides, isSuffix) as BinaryKernel;
   kernelCache.set(expr, k);
   return k;
 }

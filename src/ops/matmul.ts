@@ -33,16 +33,75 @@ export const matmulOp: OpDef<A> = {
     if (transposeA && !transposeB) return [matmul(b, dy, { transposeB: true }), matmul(a, dy)];
     return [matmul(b, dy, { transposeA: true, transposeB: true }), matmul(dy, a, { transposeA: true, transposeB: true })];
   },
-  // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB), for each of the B tangents.
+  // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB), for all B tangents in two large products.
   jvp({ inputs: [a, b], out, tangents: [ta, tb], batch, alloc, attrs: { transposeA = false, transposeB = false } }) {
     if (!ta && !tb) return null;
     const m = out.shape[0], n = out.shape[1], k = transposeA ? a.shape[0] : a.shape[1];
     const res = alloc(batch * m * n);
     if (ta) {
-      if (!transposeA) matmulKernel(ta, b.data, res, batch * m, k, n, false, transposeB, true); // one [(B·m)×k]·op(B) product
-      else for (let t = 0; t < batch; t++) matmulKernel(ta, b.data, res, m, k, n, true, transposeB, true, t * m * k, 0, t * m * n);
+      // Stack op(dA) of every tangent as rows: [(B·m) × k] · op(B) is the batch-major result directly.
+      const rowsA = transposeA ? transposeEach(ta, batch, k, m) : ta;
+      matmulKernel(rowsA, b.data, res, batch * m, k, n, false, transposeB, true);
     }
-    if (tb) for (let t = 0; t < batch; t++) matmulKernel(a.data, tb, res, m, k, n, transposeA, transposeB, true, 0, t * k * n, t * m * n);
+    if (tb) {
+      if (transposeB) {
+        // Every tangent's dB is n×k: stacked, they are the rows of one [(B·n) × k] operand; scatter [m × (B·n)] to [B, m, n].
+        const wide = scratch(m * batch * n);
+        matmulKernel(a.data, tb, wide, m, k, batch * n, transposeA, true);
+        for (let t = 0; t < batch; t++) for (let i = 0; i < m; i++) {
+          const src = i * batch * n + t * n, dst = t * m * n + i * n;
+          for (let j = 0; j < n; j++) res[dst + j] += wide[src + j];
+        }
+      } else {
+        // res[t, i, :] += op(A)[i, p] · dB[t, p, :], skipping the all-zero rows of row-sparse tangents.
+        const A = a.data, live = nonzeroRowFlags(tb, batch * k, n);
+        for (let t = 0; t < batch; t++) {
+          const bo = t * k * n, co = t * m * n;
+          for (let i = 0; i < m; i++) {
+            const ci = co + i * n;
+            for (let p = 0; p < k; p++) {
+              if (!live[t * k + p]) continue;
+              const av = transposeA ? A[p * m + i] : A[i * k + p];
+              if (av === 0) continue;
+              const bp = bo + p * n;
+              for (let j = 0; j < n; j++) res[ci + j] += av * tb[bp + j];
+            }
+          }
+        }
+      }
+    }
     return res;
   },
 };
+
+let scratchBuffer = new Float64Array(0);
+let transposeBuffer = new Float64Array(0);
+
+function scratch(size: number): Float64Array {
+  if (scratchBuffer.length < size) scratchBuffer = new Float64Array(size);
+  return scratchBuffer;
+}
+
+/** Transposes each of `batch` consecutive r×c matrices (into a reused buffer). */
+function transposeEach(x: Float64Array, batch: number, r: number, c: number): Float64Array {
+  if (transposeBuffer.length < batch * r * c) transposeBuffer = new Float64Array(batch * r * c);
+  const out = transposeBuffer;
+  for (let t = 0; t < batch; t++) {
+    const o = t * r * c;
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[o + j * r + i] = x[o + i * c + j];
+  }
+  return out;
+}
+
+let flagBuffer = new Uint8Array(0);
+
+/** For each of `rows` rows of length `cols`, 1 if it holds a nonzero (into a reused buffer). */
+function nonzeroRowFlags(x: Float64Array, rows: number, cols: number): Uint8Array {
+  if (flagBuffer.length < rows) flagBuffer = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let nz = 0;
+    for (let j = r * cols, e = j + cols; j < e; j++) if (x[j] !== 0) { nz = 1; break; }
+    flagBuffer[r] = nz;
+  }
+  return flagBuffer;
+}

@@ -83,9 +83,10 @@ export function runTangents(ctx: TangentContext, values: readonly Tensor[], seed
   const { plan } = ctx;
   const n = plan.steps.length;
   const tangents: (Float64Array | null)[] = new Array(n).fill(null);
-  const lastUse = lastUses(plan, outputs);
+  const { lastUse, needed } = liveness(plan, outputs);
   const alloc = (size: number) => ctx.alloc(size);
   for (let i = 0; i < n; i++) {
+    if (!needed[i]) continue; // no requested output depends on this step
     const step = plan.steps[i];
     let t: Float64Array | null = null;
     const seed = seeds.get(i);
@@ -116,23 +117,31 @@ export function runTangents(ctx: TangentContext, values: readonly Tensor[], seed
   return result;
 }
 
-const lastUseCache = new WeakMap<Plan, Map<string, Int32Array>>();
+interface Liveness { lastUse: Int32Array; needed: Uint8Array }
+const livenessCache = new WeakMap<Plan, Map<string, Liveness>>();
 
-/** Last step reading each step's tangent (aliases extend their source's life); outputs live to the end. */
-function lastUses(plan: Plan, outputs: readonly number[]): Int32Array {
+/**
+ * For a set of outputs: which steps they depend on (`needed`), and the last needed step reading each
+ * step's tangent (aliases extend their source's life; outputs live to the end).
+ */
+function liveness(plan: Plan, outputs: readonly number[]): Liveness {
   const key = outputs.join(",");
-  let byOut = lastUseCache.get(plan);
-  if (!byOut) lastUseCache.set(plan, (byOut = new Map()));
-  let lu = byOut.get(key);
-  if (lu) return lu;
+  let byOut = livenessCache.get(plan);
+  if (!byOut) livenessCache.set(plan, (byOut = new Map()));
+  const hit = byOut.get(key);
+  if (hit) return hit;
   const n = plan.steps.length;
-  lu = new Int32Array(n).fill(-1);
-  plan.steps.forEach((s, i) => s.inputs.forEach((k) => (lu![k] = i)));
-  for (const o of outputs) lu[o] = n;
+  const needed = new Uint8Array(n);
+  for (const o of outputs) needed[o] = 1;
+  for (let i = n - 1; i >= 0; i--) if (needed[i]) for (const k of plan.steps[i].inputs) needed[k] = 1;
+  const lastUse = new Int32Array(n).fill(-1);
+  plan.steps.forEach((s, i) => { if (needed[i]) s.inputs.forEach((k) => (lastUse[k] = i)); });
+  for (const o of outputs) lastUse[o] = n;
   for (let i = n - 1; i >= 0; i--) {
     const a = plan.steps[i].alias;
-    if (a >= 0) lu[a] = Math.max(lu[a], lu[i]);
+    if (a >= 0 && needed[i]) lastUse[a] = Math.max(lastUse[a], lastUse[i]);
   }
-  byOut.set(key, lu);
-  return lu;
+  const result = { lastUse, needed };
+  byOut.set(key, result);
+  return result;
 }

@@ -12,7 +12,7 @@ import type { Node } from "../graph/graph.js";
 import { checkMemory } from "./plan.js";
 import type { Feed, Session } from "./session.js";
 import type { WorkerRequest } from "./hessian-worker.js";
-import { DEFAULT_BATCH, tangentRows, type TangentJob } from "./tangent-rows.js";
+import { DEFAULT_BATCH, mirrorLowerBlocks, tangentRows, type TangentJob } from "./tangent-rows.js";
 
 /** How to compute a Hessian. */
 export type HessianMode = "rows" | "batched";
@@ -70,6 +70,7 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   const matrix = workers > 1 ? new Float64Array(new SharedArrayBuffer(n * n * 8)) : new Float64Array(n * n);
   if (workers <= 1) {
     tangentRows(job, tensors, 0, n, matrix, batch);
+    mirrorLowerBlocks(matrix, layout);
     return { layout, n, matrix, gradient, mode, workers: 0 };
   }
   const sources: [number, Float64Array][] = [];
@@ -77,6 +78,7 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   const bounds = splitRows(n, workers);
   const pool = workerPool(workers);
   await Promise.all(bounds.map(([from, to], k) => pool[k].run({ job, sources, from, to, batch, matrix: matrix.buffer as SharedArrayBuffer })));
+  mirrorLowerBlocks(matrix, layout);
   return { layout, n, matrix, gradient, mode, workers };
 }
 

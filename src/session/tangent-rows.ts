@@ -23,9 +23,11 @@ export const DEFAULT_BATCH = 64;
 /**
  * Fills rows [from, to) of the n×n Hessian (row-major, `out` holds just those rows): row j is the
  * derivative of the flat gradient along parameter j. Chunks never cross a variable's block, so the
- * tangents of all other variables are structurally zero and their paths are pruned.
+ * tangents of all other variables are structurally zero and their paths are pruned. With `symmetric`,
+ * a row in variable k's block gets only the columns of variables k, k+1, ...: the others are the
+ * transposes of earlier blocks' entries, for `mirrorLowerBlocks` to copy once all rows are done.
  */
-export function tangentRows(job: TangentJob, values: readonly Tensor[], from: number, to: number, out: Float64Array, batch = DEFAULT_BATCH): void {
+export function tangentRows(job: TangentJob, values: readonly Tensor[], from: number, to: number, out: Float64Array, batch = DEFAULT_BATCH, symmetric = true): void {
   const { plan, layout, xSteps, gradSteps } = job;
   const n = layout.reduce((s, e) => s + e.size, 0);
   out.fill(0);
@@ -41,9 +43,11 @@ export function tangentRows(job: TangentJob, values: readonly Tensor[], from: nu
       const B = Math.min(batch, hi - c0);
       const seed = ctx.alloc(B * size);
       for (let b = 0; b < B; b++) seed[b * size + (c0 - offset + b)] = 1;
-      const tangents = runTangents(ctx, values, new Map([[xSteps[k], seed]]), B, gradSteps);
-      tangents.forEach((t, j) => {
+      const first = symmetric ? k : 0;
+      const tangents = runTangents(ctx, values, new Map([[xSteps[k], seed]]), B, gradSteps.slice(first));
+      tangents.forEach((t, jj) => {
         if (!t) return;
+        const j = jj + first;
         const { offset: oj, size: sj } = layout[j];
         for (let b = 0; b < B; b++) {
           const row = (c0 - from + b) * n + oj;
@@ -52,5 +56,13 @@ export function tangentRows(job: TangentJob, values: readonly Tensor[], from: nu
       });
       for (const t of new Set(tangents)) if (t) ctx.release(t);
     }
+  }
+}
+
+/** Copies the transposes of the upper blocks into the lower ones (entries left out by symmetric tangentRows). */
+export function mirrorLowerBlocks(h: Float64Array, layout: FlatEntry[]): void {
+  const n = layout.reduce((s, e) => s + e.size, 0);
+  for (const { offset, size } of layout) {
+    for (let r = offset; r < offset + size; r++) for (let c = 0; c < offset; c++) h[r * n + c] = h[c * n + r];
   }
 }

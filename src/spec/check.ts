@@ -233,10 +233,10 @@ function member(key: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
-/** " (did you mean 'w1'?)" for a close name, else "". */
+/** " (did you mean 'w1'?)" for a close name (about one edit per three characters; one-letter names only by case), else "". */
 function didYouMean(name: string, candidates: string[]): string {
   let best: string | undefined;
-  let bestD = Math.max(1, Math.floor(name.length / 3)) + 1;
+  let bestD = (name.length < 2 ? 0 : Math.max(1, Math.floor(name.length / 3))) + 1;
   for (const c of candidates) {
     const d = editDistance(name.toLowerCase(), c.toLowerCase());
     if (d < bestD) {

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// npm run bench: hessflow against jax-js (eager `hessian`, Wasm backend, float64) on the benchmark cases,
+// in one process, alternating engines run by run, median of N runs after a warm-up, every engine's
+// Hessian checked against the JAX/PyTorch reference. Peak RSS comes from a separate child process
+// per (case, engine, mode), so one engine's memory does not colour another's.
+//
+//   node bench/bench.mjs [--json] [--cases b-200,b-1k,b-5k] [--runs 5] [--no-jaxjs] [--no-rss]
+//                        [--jaxjs-chunk K] [--rows-all]
+import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadSpec } from "../dist/spec/load.js";
+import { Session } from "../dist/session/session.js";
+import { computeHessian } from "../dist/session/hessian-runner.js";
+import { hessian } from "../dist/autodiff/hessian.js";
+import { buildJaxjsHessian, checkAgainstReference, initJaxjs } from "./jaxjs-peer.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const { values: opt } = parseArgs({
+  options: {
+    json: { type: "boolean" }, cases: { type: "string" }, runs: { type: "string" }, "no-jaxjs": { type: "boolean" },
+    "no-rss": { type: "boolean" }, "jaxjs-chunk": { type: "string" }, "rows-all": { type: "boolean" },
+    child: { type: "string" }, // internal: "case:engine:mode", measures peak RSS of one engine in isolation
+  },
+});
+const RUNS = Math.max(1, Number(opt.runs ?? 5));
+const caseNames = (opt.cases ?? "b-200,b-1k,b-5k").split(",").map((s) => s.trim()).filter(Boolean);
+
+const readJson = (p) => JSON.parse(readFileSync(p, "utf8"));
+const specPath = (name) => join(root, "graph-specs", `${name}.json`);
+const refPath = (name) => join(root, "test", "fixtures", "reference", `${name}.json`);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+/** Every engine/mode as { engine, mode, prepare(): Promise<{ run(): Promise<Float64Array>, n }> }. */
+function enginesFor(name, n) {
+  const list = [
+    { engine: "hessflow", mode: "batched", prepare: () => hessflowEngine(name, { mode: "batched" }) },
+    { engine: "hessflow", mode: "batched-1thread", prepare: () => hessflowEngine(name, { mode: "batched", workers: 1 }) },
+  ];
+  if (n <= 1500 || opt["rows-all"]) list.push({ engine: "hessflow", mode: "rows", prepare: () => hessflowEngine(name, { mode: "rows" }) });
+  list.push({ engine: "hessflow", mode: "rows-graph-build", prepare: () => rowsGraphBuild(name) });
+  if (!opt["no-jaxjs"]) {
+    const chunk = opt["jaxjs-chunk"] ? Number(opt["jaxjs-chunk"]) : undefined;
+    list.push({ engine: "jax-js", mode: chunk ? `eager-hessian-chunk${chunk}` : "eager-hessian", prepare: () => jaxjsEngine(name, chunk) });
+  }
+  return list;
+}
+
+async function hessflowEngine(name, options) {
+  const spec = loadSpec(readJson(specPath(name)));
+  const session = new Session(spec.graph);
+  return {
+    n: null,
+    run: async () => (await computeHessian(session, spec.hessian.ys, spec.hessian.xs, spec.feed, options)).matrix,
+  };
+}
+
+// Builds the tutorial's row-by-row Hessian graph (n gradient calls) on a fresh graph: construction time only.
+async function rowsGraphBuild(name) {
+  const doc = readJson(specPath(name));
+  return {
+    n: null,
+    noCheck: true,
+    run: async () => {
+      const spec = loadSpec(doc);
+      const t0 = performance.now();
+      hessian(spec.hessian.ys, spec.hessian.xs);
+      return performance.now() - t0;
+    },
+  };
+}
+
+async function jaxjsEngine(name, chunk) {
+  await initJaxjs();
+  const engine = buildJaxjsHessian(readJson(specPath(name)), chunk ? { chunk } : {});
+  return { n: engine.n, run: () => engine.run(), dispose: () => engine.dispose() };
+}
+
+function peakRss(name, engine, mode) {
+  if (opt["no-rss"]) return null;
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", `${name}:${engine}:${mode}`, ...(opt["jaxjs-chunk"] ? ["--jaxjs-chunk", opt["jaxjs-chunk"]] : [])], { encoding: "utf8", timeout: 900_000 });
+  const m = /peak_rss_mb=(\d+)/.exec(r.stdout ?? "");
+  return m ? Number(m[1]) : null;
+}
+
+async function child(spec) {
+  const [name, engine, mode] = spec.split(":");
+  const ref = readJson(refPath(name));
+  const e = enginesFor(name, ref.params).find((x) => x.engine === engine && x.mode === mode);
+  const inst = await e.prepare();
+  try {
+    await inst.run();
+    await inst.run();
+  } catch { /* a failure still has a peak */ }
+  console.log(`peak_rss_mb=${Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20)}`);
+  process.exit(0);
+}
+
+async function main() {
+  const rows = [];
+  for (const name of caseNames) {
+    const ref = readJson(refPath(name));
+    const n = ref.params;
+    const engines = enginesFor(name, n);
+    const state = [];
+    for (const e of engines) {
+      const s = { ...e, times: [], err: null, failure: null, inst: null };
+      try {
+        s.inst = await e.prepare();
+        const out = await s.inst.run(); // warm-up (jit, kernel compilation, worker start)
+        if (!s.inst.noCheck) s.err = checkAgainstReference(out, n, ref);
+      } catch (err) {
+        s.failure = `${err?.name ?? "Error"}: ${String(err?.message ?? err).split("\n")[0]}`;
+      }
+      state.push(s);
+    }
+    for (let r = 0; r < RUNS; r++) {
+      for (const s of state) {
+        if (s.failure) continue;
+        try {
+          const t0 = performance.now();
+          const out = await s.inst.run();
+          const t = performance.now() - t0;
+          s.times.push(s.inst.noCheck ? out : t);
+          if (!s.inst.noCheck && r === RUNS - 1) s.err = Math.max(s.err ?? 0, checkAgainstReference(out, n, ref));
+        } catch (err) {
+          s.failure = `${err?.name ?? "Error"}: ${String(err?.message ?? err).split("\n")[0]}`;
+        }
+      }
+    }
+    for (const s of state) {
+      s.inst?.dispose?.();
+      const row = {
+        case: name, engine: s.engine, mode: s.mode, params: n,
+        median_ms: s.times.length ? Number(median(s.times).toFixed(2)) : null, runs: s.times.length,
+        max_rel_err_vs_reference: s.err, peak_rss_mb: peakRss(name, s.engine, s.mode),
+      };
+      if (s.failure) row.failure = s.failure;
+      rows.push(row);
+      if (opt.json) console.log(JSON.stringify(row));
+    }
+  }
+  if (!opt.json) printTable(rows);
+  process.exit(0);
+}
+
+function printTable(rows) {
+  const head = ["case", "params", "engine", "mode", "median ms", "runs", "max rel err", "peak RSS MB", "vs jax-js"];
+  const jax = new Map(rows.filter((r) => r.engine === "jax-js" && r.median_ms).map((r) => [r.case, r.median_ms]));
+  const cells = rows.map((r) => [
+    r.case, String(r.params), r.engine, r.mode,
+    r.median_ms === null ? `failed: ${r.failure ?? "?"}` : r.median_ms.toFixed(1),
+    String(r.runs), r.max_rel_err_vs_reference === null ? "-" : r.max_rel_err_vs_reference.toExponential(1),
+    r.peak_rss_mb === null ? "-" : String(r.peak_rss_mb),
+    r.engine === "hessflow" && r.mode !== "rows-graph-build" && jax.get(r.case) && r.median_ms ? `${(jax.get(r.case) / r.median_ms).toFixed(1)}x faster` : "",
+  ]);
+  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c) => c.map((x, i) => (i >= 4 && i <= 7 ? x.padStart(w[i]) : x.padEnd(w[i]))).join("  ");
+  console.log(line(head));
+  console.log(w.map((x) => "-".repeat(x)).join("  "));
+  for (const c of cells) console.log(line(c));
+  console.log(`\nmedian of ${RUNS} runs after one warm-up, engines alternating in one process; rows-graph-build is the time to build the row-by-row Hessian graph; peak RSS from a separate process per row.`);
+}
+
+if (opt.child) await child(opt.child);
+else await main();
