@@ -62,6 +62,16 @@ export function divide(a: NodeLike, b: NodeLike, name?: string): Node {
   return x.graph.apply("divide", [x, y], {}, name);
 }
 
+/** dy·(1 − y²): the gradient of y = tanh x given dy, as one op (TF's TanhGrad). */
+export function tanhGrad(y: Node, dy: Node): Node {
+  return y.graph.apply("tanh_grad", [y, dy], {});
+}
+
+/** dy·y·(1 − y): the gradient of y = σ(x) given dy, as one op (TF's SigmoidGrad). */
+export function sigmoidGrad(y: Node, dy: Node): Node {
+  return y.graph.apply("sigmoid_grad", [y, dy], {});
+}
+
 /** Elementwise (a − b)². */
 export function squaredDifference(a: NodeLike, b: NodeLike, name?: string): Node {
   const [x, y] = lift2(a, b);

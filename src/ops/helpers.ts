@@ -95,6 +95,11 @@ export function binaryOp(
     // ż = ∂z/∂a · ȧ + ∂z/∂b · ḃ, each tangent broadcast against the output shape.
     jvp({ inputs, out, tangents, batch, alloc, memo }) {
       const outShape = out.shape, rank = outShape.length, n = out.data.length;
+      // z = a ± b with one tangent of the output's own size: that tangent (or its negation) is the answer.
+      for (let k = 0; k < 2; k++) {
+        const t = tangents[k];
+        if (t && !tangents[1 - k] && partials[k] === 1 && t.length === batch * n) return t;
+      }
       const bs = batchShape(batch, outShape, rank);
       let res: Float64Array | null = null;
       for (let k = 0; k < 2; k++) {

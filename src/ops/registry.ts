@@ -32,6 +32,8 @@ import { stopGradientOp } from "./stop-gradient.js";
 import { subtractOp } from "./subtract.js";
 import { sumToLikeOp } from "./sum-to-like.js";
 import { tanhOp } from "./tanh.js";
+import { tanhGradOp } from "./tanh-grad.js";
+import { sigmoidGradOp } from "./sigmoid-grad.js";
 import { transposeOp } from "./transpose.js";
 import type { OpTable } from "./types.js";
 
@@ -55,6 +57,8 @@ export const OPS: OpTable = {
   relu: reluOp,
   softplus: softplusOp,
   step: stepOp,
+  tanh_grad: tanhGradOp,
+  sigmoid_grad: sigmoidGradOp,
   identity: identityOp,
   stop_gradient: stopGradientOp,
   ones_like: onesLikeOp,

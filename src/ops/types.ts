@@ -22,6 +22,8 @@ export interface AttrMap {
   relu: Record<string, never>;
   softplus: Record<string, never>;
   step: Record<string, never>;
+  tanh_grad: Record<string, never>;
+  sigmoid_grad: Record<string, never>;
   identity: Record<string, never>;
   stop_gradient: Record<string, never>;
   ones_like: Record<string, never>;
