@@ -1,10 +1,10 @@
 // `hessflow validate`: every problem at once, with JSON paths and node names; exit codes; --json.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { validateFile } from "../src/cli/validate.js";
 import { checkSpec, semanticProblems } from "../src/spec/check.js";
 import type { SpecDoc } from "../src/spec/load.js";
@@ -14,6 +14,7 @@ const SPECS = join(ROOT, "graph-specs");
 const SEED = join(SPECS, "seed-two-layer-linear.json");
 const seed = (): SpecDoc => JSON.parse(readFileSync(SEED, "utf8")) as SpecDoc;
 const dir = mkdtempSync(join(tmpdir(), "hessflow-validate-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, doc: unknown): string => {
   const path = join(dir, name);
   writeFileSync(path, typeof doc === "string" ? doc : JSON.stringify(doc, null, 2));

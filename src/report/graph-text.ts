@@ -84,7 +84,7 @@ export function graphView(spec: LoadedSpec, options: GraphViewOptions = {}): Gra
       const start = graph.nodes.length;
       gradients(req.ys, req.xs, { unconnected: "zero" });
       mark(start, "gradients", "gradients");
-      groups.push({ id: "gradients", part: "gradients", label: `gradients(): ∂(${req.yNames.join(" + ")})/∂(${req.xNames.join(", ")})` });
+      groups.push({ id: "gradients", part: "gradients", label: `gradients(): ∂${req.yNames.length === 1 ? req.yNames[0] : `(${req.yNames.join(" + ")})`}/∂(${req.xNames.join(", ")})` });
       counts.push(`${graph.nodes.length - start} added by gradients()`);
     }
     if (spec.hessian) {
