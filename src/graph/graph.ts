@@ -16,7 +16,8 @@ export class Node {
   constructor(
     readonly graph: Graph,
     readonly id: number,
-    readonly name: string,
+    /** The name given when the node was built, if any. */
+    readonly givenName: string | undefined,
     readonly op: OpName,
     readonly inputs: readonly Node[],
     readonly attrs: Readonly<Record<string, unknown>>,
@@ -25,6 +26,11 @@ export class Node {
     readonly value?: Tensor,
   ) {
     Object.freeze(this);
+  }
+
+  /** The node's name: the one given, else `op_id` (e.g. `matmul_17`). */
+  get name(): string {
+    return this.givenName ?? `${this.op}_${this.id}`;
   }
 
   /** Number of dimensions. */
@@ -57,7 +63,6 @@ export class Graph {
   readonly nodes: Node[] = [];
   private readonly byName = new Map<string, Node>();
   private readonly memo = new Map<string, Node>();
-  private readonly counters = new Map<string, number>();
 
   /** A value fed at run time; null dims are unknown until then (TF's None). */
   placeholder(shape: readonly (number | null)[], name?: string): Node {
@@ -87,14 +92,15 @@ export class Graph {
     return this.push("constant", [], {}, [...t.shape], name, t);
   }
 
-  /** The node called `name`; throws if there is none. */
+  /** The node called `name` (a given name, or op_id for an unnamed node); throws if there is none. */
   get(name: string): Node {
-    const n = this.byName.get(name);
+    const auto = /^[a-z_]+_(\d+)$/.exec(name);
+    const n = this.byName.get(name) ?? (auto && this.nodes[Number(auto[1])]?.name === name ? this.nodes[Number(auto[1])] : undefined);
     if (!n) throw new GraphError(`no node named '${name}'`, name);
     return n;
   }
 
-  /** True when a node of that name exists. */
+  /** True when a node has been given that name. */
   has(name: string): boolean {
     return this.byName.has(name);
   }
@@ -125,12 +131,14 @@ export class Graph {
    */
   apply<K extends OpName>(op: K, inputs: readonly Node[], attrs: AttrMap[K], name?: string): Node {
     const def = OPS[op];
-    const label = name ?? `${op}_${this.counters.get(op) ?? 0}`;
+    const label = name ?? `${op}_${this.nodes.length}`;
     if (def.arity !== "variadic" && inputs.length !== def.arity) throw new GraphError(`node '${label}': ${op} takes ${def.arity} inputs, got ${inputs.length}`, label);
     if (def.arity === "variadic" && inputs.length === 0) throw new GraphError(`node '${label}': ${op} needs at least one input`, label);
     for (const x of inputs) this.lift(x);
     const cleanAttrs = canonicalAttrs(attrs as Record<string, unknown>);
-    const key = `${op}|${inputs.map((x) => x.id).join(",")}|${JSON.stringify(cleanAttrs)}`;
+    let key = op as string;
+    for (const x of inputs) key += `|${x.id}`;
+    for (const k in cleanAttrs) { key += `|${JSON.stringify(cleanAttrs)}`; break; }
     const hit = this.memo.get(key);
     if (hit) {
       if (name !== undefined) this.alias(hit, name);
@@ -160,15 +168,10 @@ export class Graph {
       if (typeof name !== "string" || name.length === 0) throw new GraphError(`node names must be non-empty strings`);
       if (this.byName.has(name)) throw new GraphError(`duplicate node name '${name}'`, name);
     }
-    let label = name;
-    if (label === undefined) {
-      let c = this.counters.get(op) ?? 0;
-      do label = `${op}_${c++}`; while (this.byName.has(label));
-      this.counters.set(op, c);
-    }
-    const node = new Node(this, this.nodes.length, label, op, Object.freeze([...inputs]), Object.freeze(attrs), Object.freeze(shape) as Dim[], value);
+    // Arrays are typed readonly; the node itself is frozen. Unnamed nodes are called op_id and not indexed by name.
+    const node = new Node(this, this.nodes.length, name, op, inputs.slice(), attrs, shape, value);
     this.nodes.push(node);
-    this.byName.set(label, node);
+    if (name !== undefined) this.byName.set(name, node);
     return node;
   }
 }
@@ -177,7 +180,12 @@ function isTensor(v: unknown): v is Tensor {
   return typeof v === "object" && v !== null && !Array.isArray(v) && (v as Tensor).data instanceof Float64Array;
 }
 
+const NO_ATTRS: Record<string, unknown> = Object.freeze({});
+
 function canonicalAttrs(attrs: Record<string, unknown>): Record<string, unknown> {
+  let any = false;
+  for (const k in attrs) if (attrs[k] !== undefined) { any = true; break; }
+  if (!any) return NO_ATTRS;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(attrs).sort()) if (attrs[k] !== undefined) out[k] = attrs[k];
   return out;
