@@ -169,7 +169,8 @@ export function expandDims(x: Node, axis: number[], name?: string): Node {
 export function reshape(x: NodeLike, shape: number[], name?: string): Node {
   const n = graphOf(x).lift(x);
   if (!name && sameStaticShape(n.shape, shape)) return n;
-  const src = !name && n.op === "reshape" ? n.inputs[0] : n;
+  // reshape(reshape(x)) is reshape(x) when x's size is known (else the inner shape carries information).
+  const src = !name && n.op === "reshape" && staticSize(n.inputs[0].shape) !== null ? n.inputs[0] : n;
   return n.graph.apply("reshape", [src], { shape: [...shape] }, name);
 }
 

@@ -1,7 +1,8 @@
 // Building blocks shared by the op files: elementwise op factories and batched-tangent helpers.
 import type { Node } from "../graph/graph.js";
 import type { ConcreteShape, Dim, Shape } from "../graph/shape.js";
-import { broadcastShapes, sizeOf } from "../graph/shape.js";
+import { broadcastShapes, formatShape, sizeOf } from "../graph/shape.js";
+import { ShapeError } from "../errors.js";
 import { sumToLike } from "../graph/builders.js";
 import { binaryKernel } from "./kernels.js";
 import type { JvpArgs, OpDef } from "./types.js";
@@ -127,6 +128,15 @@ export function axisView(shape: ConcreteShape, axis: number): { outer: number; l
   const outer = sizeOf(shape.slice(0, axis));
   const inner = sizeOf(shape.slice(axis + 1));
   return { outer, len, inner };
+}
+
+/** Shape rule of ops whose two inputs must have the same shape (unknown dims match anything); no broadcasting. */
+export function sameShapes(inputs: readonly Shape[], node: string, what = "inputs"): Dim[] {
+  const [a, b] = inputs;
+  if (a.length !== b.length || a.some((d, i) => d !== null && b[i] !== null && d !== b[i])) {
+    throw new ShapeError(`node '${node}': ${what} must have the same shape, got ${formatShape(a)} and ${formatShape(b)}`, node);
+  }
+  return a.map((d, i) => d ?? b[i]);
 }
 
 /** An op with no gradient and zero tangents (step, ones_like, reduction_size). */

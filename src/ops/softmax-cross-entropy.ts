@@ -1,7 +1,6 @@
 import { ShapeError } from "../errors.js";
 import { expandDims, logSoftmax, multiply, negative, reduceSum, softmax, subtract } from "../graph/builders.js";
-import { formatShape, broadcastShapes } from "../graph/shape.js";
-import { axisView } from "./helpers.js";
+import { axisView, sameShapes } from "./helpers.js";
 import { checkAxis, softmaxKernel } from "./softmax.js";
 import type { AttrMap, OpDef } from "./types.js";
 
@@ -12,9 +11,8 @@ import type { AttrMap, OpDef } from "./types.js";
 export const softmaxCrossEntropyOp: OpDef<AttrMap["softmax_cross_entropy_with_logits"]> = {
   arity: 2,
   shape([y, z], { axis }, node) {
-    if (y.length !== z.length) throw new ShapeError(`node '${node}': labels ${formatShape(y)} and logits ${formatShape(z)} must have the same rank`, node);
+    const s = sameShapes([y, z], node, "labels and logits");
     checkAxis(z.length, axis, node);
-    const s = broadcastShapes(y, z, node);
     return s.filter((_, i) => i !== axis);
   },
   kernel([y, z], out, { axis }) {

@@ -1,16 +1,19 @@
 import { multiply, tanhGrad } from "../graph/builders.js";
-import { binaryOp } from "./helpers.js";
+import { binaryOp, sameShapes } from "./helpers.js";
 import type { OpDef } from "./types.js";
 
 /**
  * TF's TanhGrad: tanh_grad(y, dy) = dy·(1 − y²), the gradient of y = tanh x, as one op (one pass instead of three).
  * ∂/∂y = −2·y·dy,  ∂/∂dy = 1 − y²  (so its own gradient needs only multiply and tanh_grad)
  */
-export const tanhGradOp: OpDef<Record<string, never>> = binaryOp(
+export const tanhGradOp: OpDef<Record<string, never>> = {
+  ...binaryOp(
   "y * (1 - x * x)",
   (n, g) => {
     const [y, dy] = n.inputs;
     return [multiply(g, multiply(-2, multiply(y, dy))), tanhGrad(y, g)];
   },
   ["-2 * x * y", "1 - x * x"],
-);
+),
+  shape: (inputs, _a, node) => sameShapes(inputs, node, "y and dy"),
+};

@@ -106,7 +106,12 @@ export function compilePlan(fetches: readonly Node[], feedShapes: ReadonlyMap<nu
   const alias = order.map((n, i) => {
     if (n.inputs.length === 0) return -1;
     const src = index.get(n.inputs[0].id)!;
-    if (ALIAS_OPS.has(n.op)) return src;
+    if (ALIAS_OPS.has(n.op)) {
+      if (sizeOf(shapes[src]) !== sizeOf(shapes[i])) {
+        throw new FeedError(`node '${n.name}': cannot reshape [${shapes[src].join(", ")}] (${sizeOf(shapes[src])} elements) to [${shapes[i].join(", ")}] with the fed shapes`, n.name);
+      }
+      return src;
+    }
     const same = shapes[src].length === shapes[i].length && shapes[src].every((d, k) => d === shapes[i][k]);
     return (n.op === "sum_to_like" || n.op === "broadcast_like") && same ? src : -1;
   });

@@ -4,7 +4,7 @@
 import { HessflowError } from "../errors.js";
 import { fromNested } from "../graph/tensor.js";
 import { exprRefs, parseExpr, type Expr } from "./expr.js";
-import { buildSpec, type LoadedSpec, type SpecDoc, type SpecNode } from "./load.js";
+import { buildSpec, SPEC_OP_ARITY, type LoadedSpec, type SpecDoc, type SpecNode } from "./load.js";
 import type { SchemaProblem } from "./schema.js";
 
 /** Result of checkSpec: every problem found, and the built spec when there are none. */
@@ -13,13 +13,8 @@ export interface SpecCheck {
   loaded?: LoadedSpec;
 }
 
-/** Functions an `expr` may call, with their number of arguments (null: one or more). */
-const EXPR_FUNCTIONS: Record<string, number | null> = {
-  matmul: 2, add: 2, subtract: 2, multiply: 2, divide: 2, squared_difference: 2,
-  negative: 1, square: 1, exp: 1, log: 1, tanh: 1, sigmoid: 1, relu: 1, softplus: 1,
-  identity: 1, stop_gradient: 1, reduce_sum: 1, reduce_mean: 1, transpose: 1,
-  softmax: 1, log_softmax: 1, softmax_cross_entropy_with_logits: 2, concat: null,
-};
+/** Functions an `expr` may call, with their number of arguments (null: one or more): the spec ops. */
+const EXPR_FUNCTIONS = SPEC_OP_ARITY;
 /** Spec ops that need attributes an expression cannot give. */
 const OP_NODE_ONLY = new Set(["reshape", "slice"]);
 
@@ -114,10 +109,9 @@ export function checkSpec(doc: SpecDoc): SpecCheck {
       at(path, name, err.message);
       continue;
     }
-    const declared = entry.node.shape ?? [];
+    const declared = entry.node.shape ?? shape.map(() => null); // no declared shape: any shape of the fed rank
     if (shape.length !== declared.length || declared.some((d, i) => d !== null && d !== shape[i])) {
-      const note = entry.node.shape === undefined ? " (it declares no shape, which the loader reads as a scalar)" : "";
-      at(path, name, `shape [${shape.join(", ")}] does not match placeholder '${name}' of shape [${declared.map((d) => d ?? "None").join(", ")}]${note}`);
+      at(path, name, `shape [${shape.join(", ")}] does not match placeholder '${name}' of shape [${declared.map((d) => d ?? "None").join(", ")}]`);
     }
   }
   for (const [name, { node }] of byName) {

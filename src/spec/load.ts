@@ -102,6 +102,13 @@ export function buildSpec(doc: SpecDoc): LoadedSpec {
     });
   }
 
+  // A placeholder written without a shape accepts any shape of the fed value's rank.
+  const feedRank = (name: string): null[] => {
+    let v: unknown = doc.feed?.[name], rank = 0;
+    while (Array.isArray(v)) { rank++; v = v[0]; }
+    return new Array<null>(rank).fill(null);
+  };
+
   // Depth-first build in dependency order; a node met again while being built is a cycle.
   const graph = new Graph();
   const built = new Map<string, Node>();
@@ -118,7 +125,7 @@ export function buildSpec(doc: SpecDoc): LoadedSpec {
     const inputs = (node.inputs ?? []).map(build);
     let result: Node;
     try {
-      result = expr ? buildExpr(expr, name, build, graph) : buildNode(graph, node, inputs);
+      result = expr ? buildExpr(expr, name, build, graph) : buildNode(graph, node, inputs, feedRank);
     } catch (e) {
       if (e instanceof SpecError) throw e;
       if (e instanceof HessflowError) throw new SpecError(`$.nodes[${index}] ${e.message.startsWith(`node '${name}'`) ? e.message : `(node '${name}'): ${e.message}`}`, name);
@@ -176,50 +183,60 @@ function buildExpr(e: Expr, name: string, ref: (n: string) => Node, graph: Graph
   return applyOp(graph, e.op, args, e.attrs, top ? name : undefined, name);
 }
 
-function buildNode(graph: Graph, node: SpecNode, inputs: Node[]): Node {
+function buildNode(graph: Graph, node: SpecNode, inputs: Node[], feedRank: (name: string) => null[]): Node {
   const op = node.op!;
   switch (op) {
-    case "placeholder": return graph.placeholder(node.shape ?? [], node.name);
+    case "placeholder": return graph.placeholder(node.shape ?? feedRank(node.name), node.name);
     case "variable": return graph.variable(node.init ?? node.value!, node.name);
     case "constant": return graph.constant(node.value!, node.name);
     default: return applyOp(graph, op, inputs, node.attrs ?? {}, node.name, node.name);
   }
 }
 
+/** The ops a spec may apply, with their number of inputs (null: one or more). */
+export const SPEC_OP_ARITY: Readonly<Record<string, number | null>> = {
+  matmul: 2, add: 2, subtract: 2, multiply: 2, divide: 2, squared_difference: 2,
+  negative: 1, square: 1, exp: 1, log: 1, tanh: 1, sigmoid: 1, relu: 1, softplus: 1,
+  identity: 1, stop_gradient: 1, reduce_sum: 1, reduce_mean: 1, reshape: 1, transpose: 1,
+  concat: null, slice: 1, softmax: 1, log_softmax: 1, softmax_cross_entropy_with_logits: 2,
+};
+
 /** Applies a spec op (TF snake_case name and attributes) through the public builders. */
 export function applyOp(graph: Graph, op: string, x: Node[], a: Record<string, unknown>, name: string | undefined, label: string): Node {
   if (!isOpName(op)) throw new SpecError(`node '${label}': unknown op '${op}'`, label);
-  const need = (k: number) => {
-    if (x.length !== k) throw new SpecError(`node '${label}': ${op} takes ${k} input${k === 1 ? "" : "s"}, got ${x.length}`, label);
-  };
+  if (!Object.hasOwn(SPEC_OP_ARITY, op)) throw new SpecError(`node '${label}': op '${op}' is internal and cannot be used in a spec`, label);
+  const k = SPEC_OP_ARITY[op];
+  if (k === null ? x.length < 1 : x.length !== k) {
+    throw new SpecError(`node '${label}': ${op} takes ${k === null ? "at least 1 input" : `${k} input${k === 1 ? "" : "s"}`}, got ${x.length}`, label);
+  }
   const axis = a.axis as number | number[] | undefined;
   const one = (v: number | number[] | undefined, dflt: number) => (v === undefined ? dflt : Array.isArray(v) ? v[0] : v);
   switch (op) {
-    case "matmul": need(2); return B.matmul(x[0], x[1], { transposeA: a.transpose_a as boolean, transposeB: a.transpose_b as boolean, name });
-    case "add": need(2); return B.add(x[0], x[1], name);
-    case "subtract": need(2); return B.subtract(x[0], x[1], name);
-    case "multiply": need(2); return B.multiply(x[0], x[1], name);
-    case "divide": need(2); return B.divide(x[0], x[1], name);
-    case "squared_difference": need(2); return B.squaredDifference(x[0], x[1], name);
-    case "negative": need(1); return B.negative(x[0], name);
-    case "square": need(1); return B.square(x[0], name);
-    case "exp": need(1); return B.exp(x[0], name);
-    case "log": need(1); return B.log(x[0], name);
-    case "tanh": need(1); return B.tanh(x[0], name);
-    case "sigmoid": need(1); return B.sigmoid(x[0], name);
-    case "relu": need(1); return B.relu(x[0], name);
-    case "softplus": need(1); return B.softplus(x[0], name);
-    case "identity": need(1); return B.identity(x[0], name);
-    case "stop_gradient": need(1); return B.stopGradient(x[0], name);
-    case "reduce_sum": need(1); return B.reduceSum(x[0], axis, a.keepdims as boolean, name);
-    case "reduce_mean": need(1); return B.reduceMean(x[0], axis, a.keepdims as boolean, name);
-    case "reshape": need(1); return B.reshape(x[0], a.shape as number[], name);
-    case "transpose": need(1); return B.transpose(x[0], a.perm as number[] | undefined, name);
+    case "matmul": return B.matmul(x[0], x[1], { transposeA: a.transpose_a as boolean, transposeB: a.transpose_b as boolean, name });
+    case "add": return B.add(x[0], x[1], name);
+    case "subtract": return B.subtract(x[0], x[1], name);
+    case "multiply": return B.multiply(x[0], x[1], name);
+    case "divide": return B.divide(x[0], x[1], name);
+    case "squared_difference": return B.squaredDifference(x[0], x[1], name);
+    case "negative": return B.negative(x[0], name);
+    case "square": return B.square(x[0], name);
+    case "exp": return B.exp(x[0], name);
+    case "log": return B.log(x[0], name);
+    case "tanh": return B.tanh(x[0], name);
+    case "sigmoid": return B.sigmoid(x[0], name);
+    case "relu": return B.relu(x[0], name);
+    case "softplus": return B.softplus(x[0], name);
+    case "identity": return B.identity(x[0], name);
+    case "stop_gradient": return B.stopGradient(x[0], name);
+    case "reduce_sum": return B.reduceSum(x[0], axis, a.keepdims as boolean, name);
+    case "reduce_mean": return B.reduceMean(x[0], axis, a.keepdims as boolean, name);
+    case "reshape": return B.reshape(x[0], a.shape as number[], name);
+    case "transpose": return B.transpose(x[0], a.perm as number[] | undefined, name);
     case "concat": return B.concat(x, one(axis, 0), name);
-    case "slice": need(1); return B.slice(x[0], a.begin as number[], a.size as number[], name);
-    case "softmax": need(1); return B.softmax(x[0], one(axis, -1), name);
-    case "log_softmax": need(1); return B.logSoftmax(x[0], one(axis, -1), name);
-    case "softmax_cross_entropy_with_logits": need(2); return B.softmaxCrossEntropyWithLogits(x[0], x[1], one(axis, -1), name);
+    case "slice": return B.slice(x[0], a.begin as number[], a.size as number[], name);
+    case "softmax": return B.softmax(x[0], one(axis, -1), name);
+    case "log_softmax": return B.logSoftmax(x[0], one(axis, -1), name);
+    case "softmax_cross_entropy_with_logits": return B.softmaxCrossEntropyWithLogits(x[0], x[1], one(axis, -1), name);
     default: throw new SpecError(`node '${label}': op '${op}' is internal and cannot be used in a spec`, label);
   }
 }

@@ -50,8 +50,9 @@ export async function runSpec(spec: LoadedSpec, options: RunOptions = {}): Promi
     const ms = performance.now() - t0;
     let tfHessian: (k: number) => Float64Array;
     if (h.mode === "rows") {
-      const blocks = session.run(hessians(spec.hessian.ys, spec.hessian.xs), spec.feed).map((t) => t.data);
-      tfHessian = (k) => blocks[k];
+      // The tf.hessians graph is built and run only if a block is asked for (it is as big as the rows graph).
+      let blocks: Float64Array[] | undefined;
+      tfHessian = (k) => (blocks ??= session.run(hessians(spec.hessian!.ys, spec.hessian!.xs), spec.feed).map((t) => t.data))[k];
     } else {
       tfHessian = (k) => diagonalBlock(h.matrix, h.n, h.layout[k]);
     }
