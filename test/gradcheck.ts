@@ -16,7 +16,7 @@ export interface PlaceholderInput { shape: (number | null)[]; value: NestedArray
 export interface GradcheckOptions {
   /** Highest derivative order to check: 1, 2 (default) or 3. */
   order?: 1 | 2 | 3;
-  /** Largest accepted error, as max |symbolic − numeric| / max(1, max |numeric|) per check (default 1e-7). */
+  /** Largest accepted error, as max |symbolic − numeric| / max(1, max |numeric|) per check (default 1e-8). */
   tol?: number;
   /** Base finite-difference step, scaled by max(1, |x|) per coordinate (default 1e-4; Richardson uses h and h/2). */
   step?: number;
@@ -86,7 +86,7 @@ export function awayFromZero(shape: number[], seed: number, lo = 0.2, hi = 1.2):
  */
 export async function checkGrads(f: (inputs: Node[]) => Node, values: (NestedArray | Tensor)[], options: GradcheckOptions = {}): Promise<GradcheckReport> {
   const order = options.order ?? 2;
-  const tol = options.tol ?? 1e-7;
+  const tol = options.tol ?? 1e-8;
   const step = options.step ?? 1e-4;
   const g = new Graph();
   const vars = values.map((v, i) => g.variable(v as NestedArray, `x${i}`));

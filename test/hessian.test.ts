@@ -2,7 +2,7 @@
 // modes, and the options of gradients().
 import { describe, expect, it } from "vitest";
 import {
-  add, divide, gradients, Graph, GraphError, hessian, hessians, matmul, multiply, reduceMean, reduceSum, Session,
+  add, divide, gradients, Graph, GraphError, HessflowError, hessian, hessians, matmul, multiply, reduceMean, reduceSum, Session,
   softmaxCrossEntropyWithLogits, square, squaredDifference, subtract, tanh, type Node, type Tensor,
 } from "../src/index.js";
 import { computeHessian, type HessianMode } from "../src/session/hessian-runner.js";
@@ -128,6 +128,30 @@ describe("the tutorial network", () => {
     for (const batch of [1, 2, 3, 5, 64]) {
       const m = (await computeHessian(t.session, t.L, t.xs, t.feed, { mode: "batched", batch })).matrix;
       expect(relErr(m, ref), `batch ${batch}`).toBeLessThan(1e-12);
+    }
+  });
+
+  it("a tangent batch size that is not a positive integer is rejected with a typed error, never a wrong matrix", async () => {
+    // (batch 0 would loop forever; that case is checked in a child process in cli.test.ts)
+    const g = new Graph();
+    const x = g.variable([0.3, -0.2, 0.1], "x");
+    const y = reduceSum(tanh(x));
+    const s = new Session(g);
+    const right = [0.3, -0.2, 0.1].map((v) => -2 * Math.tanh(v) * (1 - Math.tanh(v) ** 2));
+    for (const batch of [-1, 0.5, 1.5, NaN]) {
+      let m: Float64Array | undefined;
+      let err: unknown;
+      try {
+        m = (await computeHessian(s, y, [x], {}, { mode: "batched", batch })).matrix;
+      } catch (e) {
+        err = e;
+      }
+      if (err) {
+        expect(err, `batch ${batch}: ${String(err)}`).toBeInstanceOf(HessflowError);
+        expect((err as Error).message, `batch ${batch}`).toMatch(/batch/);
+      } else {
+        expect(Array.from(m!), `batch ${batch} gave a wrong matrix`).toEqual([right[0], 0, 0, 0, right[1], 0, 0, 0, right[2]].map((v) => expect.closeTo(v, 14)));
+      }
     }
   });
 

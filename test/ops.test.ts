@@ -8,7 +8,7 @@ import {
   add, broadcastLike, concat, divide, exp, expandDims, gradients, Graph, identity, log, logSoftmax, matmul, multiply,
   negative, onesLike, pad, reduceMean, reduceSum, relu, reshape, reshapeLike, Session, sigmoid, slice, softmax,
   softmaxCrossEntropyWithLogits, softplus, square, squaredDifference, step, stopGradient, subtract, sumToLike, tanh, transpose,
-  type NestedArray, type Node,
+  HessflowError, ShapeError, sigmoidGrad, tanhGrad, type NestedArray, type Node,
 } from "../src/index.js";
 import { OPS } from "../src/ops/registry.js";
 import { awayFromZero, checkGrads, randomNested, type PlaceholderInput } from "./gradcheck.js";
@@ -59,8 +59,8 @@ TABLE.push({ name: "square(negative)", covers: ["negative", "square"], f: ([x]) 
 TABLE.push({ name: "square", covers: ["square"], f: ([x]) => square(x), values: [R([2, 3], next())] });
 TABLE.push({ name: "exp", covers: ["exp"], f: ([x]) => exp(x), values: [R([2, 3], next(), -2, 2)], order: 3 });
 TABLE.push({ name: "log (positive inputs)", covers: ["log"], f: ([x]) => log(x), values: [R([2, 3], next(), 0.3, 2)], order: 3 });
-TABLE.push({ name: "tanh", covers: ["tanh"], f: ([x]) => tanh(x), values: [R([2, 3], next(), -2, 2)], order: 3 });
-TABLE.push({ name: "sigmoid", covers: ["sigmoid"], f: ([x]) => sigmoid(x), values: [R([2, 3], next(), -3, 3)], order: 3 });
+TABLE.push({ name: "tanh", covers: ["tanh", "tanh_grad"], f: ([x]) => tanh(x), values: [R([2, 3], next(), -2, 2)], order: 3 });
+TABLE.push({ name: "sigmoid", covers: ["sigmoid", "sigmoid_grad"], f: ([x]) => sigmoid(x), values: [R([2, 3], next(), -3, 3)], order: 3 });
 TABLE.push({ name: "sigmoid (large |x|)", covers: ["sigmoid"], f: ([x]) => sigmoid(x), values: [[-30, -8, 8, 30]] });
 TABLE.push({ name: "relu (inputs away from 0)", covers: ["relu", "step"], f: ([x]) => relu(x), values: [awayFromZero([2, 3], next())] });
 TABLE.push({ name: "square(relu) (inputs away from 0)", covers: ["relu", "step", "square"], f: ([x]) => square(relu(x)), values: [awayFromZero([2, 3], next())] });
@@ -68,6 +68,9 @@ TABLE.push({ name: "softplus", covers: ["softplus", "sigmoid"], f: ([x]) => soft
 TABLE.push({ name: "softplus (large |x|)", covers: ["softplus", "sigmoid"], f: ([x]) => softplus(x), values: [[-40, -12, 12, 40]] });
 TABLE.push({ name: "identity", covers: ["identity"], f: ([x]) => identity(x, "id"), values: [R([2, 3], next())] });
 TABLE.push({ name: "square(identity)", covers: ["identity", "square"], f: ([x]) => square(identity(x, "id")), values: [R([2, 3], next())] });
+// The fused gradient ops (TF's TanhGrad / SigmoidGrad), differentiated in both inputs.
+TABLE.push({ name: "tanh_grad(y, dy)", covers: ["tanh_grad"], f: ([y, dy]) => tanhGrad(y, dy), values: [R([2, 3], next(), -0.9, 0.9), R([2, 3], next())], order: 3 });
+TABLE.push({ name: "sigmoid_grad(y, dy)", covers: ["sigmoid_grad"], f: ([y, dy]) => sigmoidGrad(y, dy), values: [R([2, 3], next(), 0.1, 0.9), R([2, 3], next())], order: 3 });
 TABLE.push({ name: "step·x² (step has zero derivative away from 0)", covers: ["step"], f: ([x]) => multiply(step(x), square(x)), values: [awayFromZero([2, 3], next())] });
 
 // Reductions: axis null, one axis, negative axis, several axes, all axes listed; keepDims true/false.
@@ -144,6 +147,23 @@ TABLE.push({
   order: 3,
 });
 
+// Edge shapes: scalars, vectors, size-1 axes.
+TABLE.push({ name: "tanh of a scalar variable", covers: ["tanh"], f: ([x]) => tanh(x), values: [0.7], order: 3 });
+TABLE.push({ name: "square(reduce_sum of a scalar, axis null)", covers: ["reduce_sum"], f: ([x]) => square(reduceSum(x)), values: [0.7] });
+TABLE.push({ name: "square(reduce_mean axis null keepDims)", covers: ["reduce_mean", "broadcast_like"], f: ([x]) => square(reduceMean(x, null, true)), values: [R([2, 3], next())] });
+TABLE.push({ name: "square(reduce_sum over a size-1 axis)", covers: ["reduce_sum"], f: ([x]) => square(reduceSum(x, 1)), values: [R([3, 1, 2], next())] });
+TABLE.push({ name: "square(reshape scalar → [1,1])", covers: ["reshape"], f: ([x]) => square(reshape(x, [1, 1])), values: [0.4] });
+TABLE.push({ name: "softmax of a vector (axis 0)", covers: ["softmax"], f: ([x]) => softmax(x, 0), values: [R([4], next(), -2, 2)] });
+TABLE.push({ name: "log_softmax over a size-1 axis", covers: ["log_softmax"], f: ([x]) => logSoftmax(x, 1), values: [R([3, 1], next(), -2, 2)] });
+TABLE.push({ name: "tanh(concat of vectors)", covers: ["concat"], f: ([a, b]) => tanh(concat([a, b], 0)), values: [R([2], next()), R([3], next())] });
+TABLE.push({ name: "square(transpose of a vector)", covers: ["transpose"], f: ([x]) => square(transpose(x)), values: [R([3], next())] });
+TABLE.push({ name: "tanh(slice of a vector)", covers: ["slice", "pad"], f: ([x]) => tanh(slice(x, [1], [2])), values: [R([4], next())] });
+TABLE.push({ name: "tanh(pad of a vector)", covers: ["pad"], f: ([x]) => tanh(pad(x, [2], [1])), values: [R([2], next())] });
+TABLE.push({ name: "matmul [1,3]·[3,1] (a scalar as a matrix)", covers: ["matmul"], f: ([a, b]) => square(matmul(a, b)), values: [R([1, 3], next()), R([3, 1], next())] });
+TABLE.push({ name: "softmax_cross_entropy_with_logits of vectors (axis 0) → scalar", covers: ["softmax_cross_entropy_with_logits"], f: ([y, z]) => softmaxCrossEntropyWithLogits(y, z, 0), values: [R([3], next(), 0.1, 1), R([3], next(), -2, 2)] });
+TABLE.push({ name: "multiply scalar·scalar", covers: ["multiply"], f: ([a, b]) => multiply(a, b), values: [0.3, -1.7] });
+TABLE.push({ name: "divide scalar by a [2,2] matrix", covers: ["divide", "sum_to_like"], f: ([a, b]) => divide(a, b), values: [0.3, awayFromZero([2, 2], next(), 0.5, 1.5)], order: 3 });
+
 /** Ops with no derivative to check against differences, and why. */
 const NOT_DIFFERENTIATED: Record<string, string> = {
   placeholder: "source: fed at run time, has no inputs (differentiating w.r.t. it is covered in hessian.test.ts)",
@@ -156,6 +176,7 @@ describe("gradcheck of every op (orders 1 and 2; 3 where marked)", () => {
   for (const e of TABLE) {
     it(e.name, async () => {
       const r = await checkGrads(e.f, e.values, { order: e.order ?? 2, placeholders: e.placeholders });
+      if (process.env.GRADCHECK_VERBOSE) console.log(`${e.name}\n${r.text}`);
       expect(r.ok, r.text).toBe(true);
       for (const op of e.covers) expect(r.ops.has(op), `${op} should be in the graph of '${e.name}' (ops: ${[...r.ops].join(", ")})`).toBe(true);
     });
@@ -179,6 +200,94 @@ describe("op coverage", () => {
 
   it("third order is checked for several ops", () => {
     expect(TABLE.filter((e) => e.order === 3).length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("batched Hessian with small tangent batches (chunks within and across variable blocks)", () => {
+  const picks = TABLE.filter((e) => /^tanh\(matmul|softmax_cross_entropy_with_logits \[3,4\] axis 0|square\(concat axis 1|MLP/.test(e.name));
+  it("picks a few entries", () => expect(picks.length).toBeGreaterThanOrEqual(6));
+  for (const e of picks) {
+    for (const batch of [1, 3]) {
+      it(`${e.name}, batch ${batch}`, async () => {
+        const r = await checkGrads(e.f, e.values, { order: 2, placeholders: e.placeholders, batch });
+        expect(r.ok, r.text).toBe(true);
+      });
+    }
+  }
+});
+
+describe("shape rules agree with kernels (no silent garbage, errors name the node)", () => {
+  it("softmax_cross_entropy_with_logits with labels [1,4] broadcast against logits [3,4]: rejected when built, or computed", () => {
+    const g = new Graph();
+    const z = g.variable([[1, 2, 3, 4], [0, 1, 0, 1], [2, 2, 1, 0]], "z");
+    const y = g.constant([[0.1, 0.2, 0.3, 0.4]]);
+    let l: Node;
+    try {
+      l = softmaxCrossEntropyWithLogits(y, z, 1, "xent");
+    } catch (e) {
+      expect(e).toBeInstanceOf(ShapeError);
+      expect((e as Error).message).toMatch(/'xent'/);
+      return;
+    }
+    const expected = [[1, 2, 3, 4], [0, 1, 0, 1], [2, 2, 1, 0]].map((row) => {
+      const lse = Math.log(row.reduce((a, v) => a + Math.exp(v), 0));
+      return -row.reduce((a, v, k) => a + [0.1, 0.2, 0.3, 0.4][k] * (v - lse), 0);
+    });
+    const got = new Session(g).run(l).data;
+    expect(Array.from(got).map((v, i) => Math.abs(v - expected[i]))).toEqual([expect.closeTo(0, 12), expect.closeTo(0, 12), expect.closeTo(0, 12)]);
+  });
+
+  for (const [op, fn, ys, dys] of [["tanh_grad", tanhGrad, [3, 4], [4]], ["sigmoid_grad", sigmoidGrad, [3, 1], [1, 4]]] as const) {
+    it(`${op}(y ${fmt([...ys])}, dy ${fmt([...dys])}): broadcasting is rejected when built (naming the node) or differentiated correctly`, async () => {
+      const y0 = R([...ys], next(), 0.1, 0.9), dy0 = R([...dys], next());
+      const g = new Graph();
+      try {
+        fn(g.variable(y0), g.variable(dy0));
+      } catch (e) {
+        expect(e).toBeInstanceOf(ShapeError);
+        expect((e as Error).message).toMatch(new RegExp(`'${op}_\\d+'`));
+        return;
+      }
+      const r = await checkGrads(([y, dy]) => fn(y, dy), [y0, dy0]);
+      expect(r.ok, r.text).toBe(true);
+    });
+  }
+
+  for (const [from, to] of [[[3, 4], [5]], [[3, 4], [2, 4]], [[3, 4], [3, 2]], [[2, 3], [3, 2]]] as [number[], number[]][]) {
+    it(`sum_to_like ${fmt(from)} → ${fmt(to)} (not a broadcast reduction) is a ShapeError naming the node`, () => {
+      const g = new Graph();
+      const a = g.variable(R(from, next()), "a");
+      const like = g.variable(R(to, next()), "like");
+      let bad: Node | undefined;
+      const e = (() => {
+        try {
+          bad = sumToLike(a, like);
+          return new Session(g).run(bad);
+        } catch (err) {
+          return err as Error;
+        }
+      })();
+      expect(e, `got ${JSON.stringify(e)}`).toBeInstanceOf(ShapeError);
+      expect((e as Error).message).toMatch(bad ? new RegExp(`'${bad.name}'`) : /'sum_to_like_\d+'/);
+    });
+  }
+
+  it("reshape_like to a fed shape with another element count is an error naming the node (not a mis-shaped tensor)", () => {
+    const g = new Graph();
+    const x = g.variable([[1, 2, 3], [4, 5, 6]], "x");
+    const p = g.placeholder([null, 2], "p");
+    const r = reshapeLike(x, p);
+    const s = new Session(g);
+    expect(Array.from(s.run(r, { p: [[0, 0], [0, 0], [0, 0]] }).data)).toEqual([1, 2, 3, 4, 5, 6]);
+    let out: unknown;
+    let err: unknown;
+    try {
+      out = s.run(r, { p: [[0, 0], [0, 0]] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err, `returned ${JSON.stringify(out)}`).toBeInstanceOf(HessflowError);
+    expect((err as Error).message).toMatch(new RegExp(`'${r.name}'`));
   });
 });
 

@@ -4,7 +4,7 @@
 import { GraphError } from "../errors.js";
 import { add, multiply, onesLike, zeros } from "../graph/builders.js";
 import type { Node } from "../graph/graph.js";
-import { isStatic } from "../graph/shape.js";
+import { formatShape, isStatic, type Shape } from "../graph/shape.js";
 import { OPS } from "../ops/registry.js";
 
 /** Options of gradients(), as tf.gradients. */
@@ -63,7 +63,13 @@ export function gradients(ys: Node | Node[], xs: Node[], options: GradientsOptio
     if (stop.has(node.id) || node.inputs.length === 0) continue;
     const def = OPS[node.op] as { grad(n: Node, dy: Node, attrs: unknown): (Node | null)[] };
     const grads = def.grad(node, dy, node.attrs);
-    node.inputs.forEach((input, i) => contribute(input, grads[i]));
+    node.inputs.forEach((input, i) => {
+      const g = grads[i];
+      if (g && !compatibleShapes(g.shape, input.shape)) {
+        throw new GraphError(`node '${node.name}': the ${node.op} gradient rule gave shape ${formatShape(g.shape)} for input '${input.name}' of shape ${formatShape(input.shape)}`, node.name);
+      }
+      contribute(input, g);
+    });
   }
 
   return xs.map((x) => {
@@ -72,4 +78,9 @@ export function gradients(ys: Node | Node[], xs: Node[], options: GradientsOptio
     if (options.unconnected !== "zero") return null;
     return isStatic(x.shape) ? zeros(x, x.shape) : multiply(onesLike(x), 0);
   });
+}
+
+/** Same rank, and equal wherever both dims are known. */
+function compatibleShapes(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
 }

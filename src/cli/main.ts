@@ -32,9 +32,12 @@ export async function main(argv: string[]): Promise<number> {
       case "compare": return await (await import("./compare.js")).compareCommand(rest);
       case "validate": return await (await import("./validate.js")).validateCommand(rest);
       case "graph": return await (await import("./graph.js")).graphCommand(rest);
-      case undefined: case "help": case "--help": case "-h":
+      case undefined:
+        process.stderr.write(USAGE + "\n");
+        return 2;
+      case "help": case "--help": case "-h":
         process.stdout.write(USAGE + "\n");
-        return command === undefined ? 2 : 0;
+        return 0;
       default: throw new UsageError(`unknown command '${command}' (try 'hessflow help')`);
     }
   } catch (e) {

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { gradients } from "../autodiff/gradients.js";
+import { GraphError } from "../errors.js";
 import { flatLayout, hessian, type FlatEntry } from "../autodiff/hessian.js";
 import type { Node } from "../graph/graph.js";
 import { checkMemory } from "./plan.js";
@@ -64,6 +65,7 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   const gradSteps = plan.fetchSteps.slice(0, grads.length);
   const job: TangentJob = { plan, layout, xSteps, gradSteps };
   const batch = options.batch ?? DEFAULT_BATCH;
+  if (!Number.isInteger(batch) || batch < 1) throw new GraphError(`computeHessian: batch must be a positive integer, got ${batch}`);
   const gradient = flatValues(gradSteps.map((k) => tensors[k].data), n);
   const workers = workerCount(options.workers ?? "auto", n, plan.slotSizes.reduce((s, v) => s + v, 0));
   // With workers, the matrix lives in shared memory and each thread writes its rows in place.

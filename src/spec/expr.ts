@@ -1,6 +1,7 @@
 // Expression nodes: "reduce_mean(squared_difference(h2, Y)) / 2", parsed with mathjs's parser and
 // mapped onto the same builders a programmer calls. As in TF, * is elementwise; matmul(a, b) is the matrix product.
-import { parse, type MathNode } from "mathjs";
+import { createRequire } from "node:module";
+import type { MathNode } from "mathjs";
 import { SpecError } from "../errors.js";
 
 /** A parsed expression: an op applied to sub-expressions, a node reference, or a number. */
@@ -18,7 +19,7 @@ const OPERATORS: Record<string, string> = { add: "add", subtract: "subtract", mu
 export function parseExpr(text: string, node: string): Expr {
   let tree: MathNode;
   try {
-    tree = parse(text);
+    tree = mathjsParse()(text);
   } catch (e) {
     throw new SpecError(`node '${node}': cannot parse expr ${JSON.stringify(text)}: ${(e as Error).message}`, node);
   }
@@ -73,4 +74,12 @@ function convert(n: MathNode, node: string): Expr {
     default:
       throw new SpecError(`node '${node}': ${any.type} is not supported in expr`, node);
   }
+}
+
+let parser: ((text: string) => MathNode) | undefined;
+
+/** mathjs's expression parser, loaded on first use (it is large; specs without expr nodes never load it). */
+function mathjsParse(): (text: string) => MathNode {
+  parser ??= (createRequire(import.meta.url)("mathjs") as typeof import("mathjs")).parse;
+  return parser;
 }
