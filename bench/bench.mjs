@@ -36,7 +36,7 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.le
 /** Every engine/mode as { engine, mode, prepare(): Promise<{ run(): Promise<Float64Array>, n }> }. */
 function enginesFor(name, n) {
   const list = [
-    { engine: "hessflow", mode: "batched", prepare: () => hessflowEngine(name, { mode: "batched" }) },
+    { engine: "hessflow", mode: "batched-2threads", prepare: () => hessflowEngine(name, { mode: "batched", workers: 2 }) },
     { engine: "hessflow", mode: "batched-1thread", prepare: () => hessflowEngine(name, { mode: "batched", workers: 1 }) },
   ];
   if (n <= 1500 || opt["rows-all"]) list.push({ engine: "hessflow", mode: "rows", prepare: () => hessflowEngine(name, { mode: "rows" }) });
@@ -85,6 +85,15 @@ function peakRss(name, engine, mode) {
   return m ? Number(m[1]) : null;
 }
 
+/** This process's peak resident set (VmHWM: unlike getrusage's maxRSS, it is not inherited from the parent across fork). */
+function peakRssMb() {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) return Math.round(Number(m[1]) / 1024);
+  } catch { /* not Linux */ }
+  return Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20);
+}
+
 async function child(spec) {
   const [name, engine, mode] = spec.split(":");
   const ref = readJson(refPath(name));
@@ -94,7 +103,7 @@ async function child(spec) {
     await inst.run();
     await inst.run();
   } catch { /* a failure still has a peak */ }
-  console.log(`peak_rss_mb=${Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20)}`);
+  console.log(`peak_rss_mb=${peakRssMb()}`);
   process.exit(0);
 }
 

@@ -13,7 +13,7 @@ import type { Node } from "../graph/graph.js";
 import { checkMemory } from "./plan.js";
 import type { Feed, Session } from "./session.js";
 import type { WorkerRequest } from "./hessian-worker.js";
-import { DEFAULT_BATCH, mirrorLowerBlocks, tangentRows, type TangentJob } from "./tangent-rows.js";
+import { DEFAULT_BATCH, mirrorLowerBlocks, rowChunks, tangentRows, tangentRowsShared, type TangentJob } from "./tangent-rows.js";
 
 /** How to compute a Hessian. */
 export type HessianMode = "rows" | "batched";
@@ -77,9 +77,12 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   }
   const sources: [number, Float64Array][] = [];
   plan.steps.forEach((s, i) => { if (s.inputs.length === 0) sources.push([i, tensors[i].data]); });
-  const bounds = splitRows(n, workers);
-  const pool = workerPool(workers);
-  await Promise.all(bounds.map(([from, to], k) => pool[k].run({ job, sources, from, to, batch, matrix: matrix.buffer as SharedArrayBuffer })));
+  // The main thread works too (it already has the forward values); all threads take chunks from one shared counter.
+  const chunks = rowChunks(layout, batch);
+  const counter = new SharedArrayBuffer(4);
+  const pending = workerPool(workers - 1).map((w) => w.run({ job, sources, chunks, counter, batch, matrix: matrix.buffer as SharedArrayBuffer }));
+  tangentRowsShared(job, tensors, matrix, chunks, new Int32Array(counter), batch);
+  await Promise.all(pending);
   mirrorLowerBlocks(matrix, layout);
   return { layout, n, matrix, gradient, mode, workers };
 }
@@ -91,29 +94,37 @@ const WORKER_FILE: string | null = existsSync(here) ? here : null;
 /** A long-lived worker thread that runs one request at a time; it does not keep the process alive while idle. */
 class HessianWorker {
   private readonly worker: Worker;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly waiting: { request: WorkerRequest; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private current: { resolve: () => void; reject: (e: Error) => void } | null = null;
   constructor(file: string) {
     this.worker = new Worker(file);
     this.worker.unref();
+    this.worker.on("message", (m: { ok: boolean; error?: string }) => {
+      const done = this.current!;
+      this.current = null;
+      if (m.ok) done.resolve();
+      else done.reject(new Error(`Hessian worker failed: ${m.error}`));
+      this.next();
+    });
+    this.worker.on("error", (e: Error) => {
+      this.current?.reject(e);
+      this.current = null;
+      for (const w of this.waiting.splice(0)) w.reject(e);
+    });
   }
-  /** Computes the requested rows in the worker. */
+  /** Computes the requested rows in the worker; the request is posted at once when the worker is idle. */
   run(request: WorkerRequest): Promise<void> {
-    const next = this.queue.then(() => new Promise<void>((resolve, reject) => {
-      const w = this.worker;
-      const onError = (e: Error) => { cleanup(); reject(e); };
-      const onMessage = (m: { ok: boolean; error?: string }) => {
-        cleanup();
-        if (m.ok) resolve();
-        else reject(new Error(`Hessian worker failed: ${m.error}`));
-      };
-      const cleanup = () => { w.off("message", onMessage); w.off("error", onError); w.unref(); };
-      w.ref();
-      w.on("message", onMessage);
-      w.on("error", onError);
-      w.postMessage(request);
-    }));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ request, resolve, reject });
+      if (!this.current) this.next();
+    });
+  }
+  private next(): void {
+    const job = this.waiting.shift();
+    if (!job) { this.worker.unref(); return; }
+    this.current = job;
+    this.worker.ref();
+    this.worker.postMessage(job.request);
   }
 }
 
@@ -128,16 +139,11 @@ function workerPool(count: number): HessianWorker[] {
 function workerCount(requested: number | "auto", n: number, planElements: number): number {
   if (!WORKER_FILE) return 1;
   if (requested !== "auto") return Math.max(1, Math.floor(requested));
-  // Threads cost a few ms to start and to rebuild forward values: worth it only for real work.
+  // A thread costs tens of ms to start, then well under a ms per Hessian: start one for real work,
+  // and use a running one for anything but tiny Hessians.
   const work = n * planElements;
-  return work > 2e7 ? Math.min(2, availableParallelism()) : 1;
-}
-
-/** Splits rows [0, n) into `parts` ranges. */
-function splitRows(n: number, parts: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let p = 0; p < parts; p++) out.push([Math.floor((p * n) / parts), Math.floor(((p + 1) * n) / parts)]);
-  return out;
+  const threshold = pool.length > 0 ? 2e6 : 2e7;
+  return work > threshold ? Math.min(2, availableParallelism()) : 1;
 }
 
 function flatValues(parts: Float64Array[], n: number): Float64Array {

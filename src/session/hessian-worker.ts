@@ -2,17 +2,24 @@
 // recomputes the forward values from plain data and fills the rows it is given.
 import { parentPort } from "node:worker_threads";
 import { allocateSlots, runPlan } from "./executor.js";
-import { tangentRows, type TangentJob } from "./tangent-rows.js";
+import { tangentRowsShared, type TangentJob } from "./tangent-rows.js";
 
 /** One request to a Hessian worker. */
-export interface WorkerRequest { job: TangentJob; sources: [number, Float64Array][]; from: number; to: number; batch: number; matrix: SharedArrayBuffer }
+export interface WorkerRequest {
+  job: TangentJob;
+  sources: [number, Float64Array][];
+  chunks: [number, number][];
+  /** Shared Int32 counter: the index of the next chunk to take. */
+  counter: SharedArrayBuffer;
+  batch: number;
+  /** The n×n matrix, shared: rows are written in place. */
+  matrix: SharedArrayBuffer;
+}
 
-parentPort!.on("message", ({ job, sources, from, to, batch, matrix }: WorkerRequest) => {
+parentPort!.on("message", ({ job, sources, chunks, counter, batch, matrix }: WorkerRequest) => {
   try {
     const values = runPlan(job.plan, new Map(sources), allocateSlots(job.plan));
-    const n = job.layout.reduce((s, e) => s + e.size, 0);
-    // Rows [from, to) of the shared n×n matrix, written in place.
-    tangentRows(job, values, from, to, new Float64Array(matrix, from * n * 8, (to - from) * n), batch);
+    tangentRowsShared(job, values, new Float64Array(matrix), chunks, new Int32Array(counter), batch);
     parentPort!.postMessage({ ok: true });
   } catch (e) {
     parentPort!.postMessage({ ok: false, error: (e as Error).message });

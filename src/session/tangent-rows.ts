@@ -27,14 +27,14 @@ export const DEFAULT_BATCH = 64;
  * a row in variable k's block gets only the columns of variables k, k+1, ...: the others are the
  * transposes of earlier blocks' entries, for `mirrorLowerBlocks` to copy once all rows are done.
  */
-export function tangentRows(job: TangentJob, values: readonly Tensor[], from: number, to: number, out: Float64Array, batch = DEFAULT_BATCH, symmetric = true): void {
+export function tangentRows(job: TangentJob, values: readonly Tensor[], from: number, to: number, out: Float64Array, batch = DEFAULT_BATCH, symmetric = true, freshPoint = true): void {
   const { plan, layout, xSteps, gradSteps } = job;
   const n = layout.reduce((s, e) => s + e.size, 0);
   out.fill(0);
   // Buffers are pooled across calls on the same plan; cached partial derivatives are not (the point may differ).
   let ctx = contexts.get(plan);
   if (!ctx) contexts.set(plan, (ctx = new TangentContext(plan)));
-  ctx.resetMemos();
+  if (freshPoint) ctx.resetMemos();
   for (let k = 0; k < layout.length; k++) {
     const { offset, size } = layout[k];
     const lo = Math.max(from, offset), hi = Math.min(to, offset + size);
@@ -64,5 +64,28 @@ export function mirrorLowerBlocks(h: Float64Array, layout: FlatEntry[]): void {
   const n = layout.reduce((s, e) => s + e.size, 0);
   for (const { offset, size } of layout) {
     for (let r = offset; r < offset + size; r++) for (let c = 0; c < offset; c++) h[r * n + c] = h[c * n + r];
+  }
+}
+
+/** Rows [0, n) cut into chunks of at most `batch` rows that never cross a variable's block. */
+export function rowChunks(layout: FlatEntry[], batch: number): [number, number][] {
+  const chunks: [number, number][] = [];
+  for (const { offset, size } of layout) for (let c = offset; c < offset + size; c += batch) chunks.push([c, Math.min(c + batch, offset + size)]);
+  return chunks;
+}
+
+/**
+ * Work sharing between threads: each thread takes the next chunk from a shared counter
+ * (Atomics on shared memory) until none is left, writing rows into the shared n×n matrix.
+ */
+export function tangentRowsShared(job: TangentJob, values: readonly Tensor[], matrix: Float64Array, chunks: readonly [number, number][], counter: Int32Array, batch: number): number {
+  const n = job.layout.reduce((s, e) => s + e.size, 0);
+  let done = 0;
+  for (let first = true; ; first = false) {
+    const c = Atomics.add(counter, 0, 1);
+    if (c >= chunks.length) return done;
+    const [from, to] = chunks[c];
+    tangentRows(job, values, from, to, matrix.subarray(from * n, to * n), batch, true, first);
+    done += to - from;
   }
 }
