@@ -5,7 +5,7 @@
 // per (case, engine, mode), so one engine's memory does not colour another's.
 //
 //   node bench/bench.mjs [--json] [--cases b-200,b-1k,b-5k] [--runs 5] [--no-jaxjs] [--no-rss]
-//                        [--jaxjs-chunk K] [--rows-all]
+//                        [--jaxjs-chunk K] [--rows-all] [--modes batched-1thread,eager-hessian,...]
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -21,7 +21,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opt } = parseArgs({
   options: {
     json: { type: "boolean" }, cases: { type: "string" }, runs: { type: "string" }, "no-jaxjs": { type: "boolean" },
-    "no-rss": { type: "boolean" }, "jaxjs-chunk": { type: "string" }, "rows-all": { type: "boolean" },
+    "no-rss": { type: "boolean" }, modes: { type: "string" }, "jaxjs-chunk": { type: "string" }, "rows-all": { type: "boolean" },
     child: { type: "string" }, // internal: "case:engine:mode", measures peak RSS of one engine in isolation
   },
 });
@@ -40,12 +40,14 @@ function enginesFor(name, n) {
     { engine: "hessflow", mode: "batched-1thread", prepare: () => hessflowEngine(name, { mode: "batched", workers: 1 }) },
   ];
   if (n <= 1500 || opt["rows-all"]) list.push({ engine: "hessflow", mode: "rows", prepare: () => hessflowEngine(name, { mode: "rows" }) });
-  list.push({ engine: "hessflow", mode: "rows-graph-build", prepare: () => rowsGraphBuild(name) });
   if (!opt["no-jaxjs"]) {
     const chunk = opt["jaxjs-chunk"] ? Number(opt["jaxjs-chunk"]) : undefined;
     list.push({ engine: "jax-js", mode: chunk ? `eager-hessian-chunk${chunk}` : "eager-hessian", prepare: () => jaxjsEngine(name, chunk) });
   }
-  return list;
+  // Timed on its own after the alternating comparison (it is graph construction, not a Hessian).
+  list.push({ engine: "hessflow", mode: "rows-graph-build", separate: true, prepare: () => rowsGraphBuild(name) });
+  const only = opt.modes?.split(",");
+  return only ? list.filter((e) => only.includes(e.mode)) : list;
 }
 
 async function hessflowEngine(name, options) {
@@ -112,35 +114,11 @@ async function main() {
   for (const name of caseNames) {
     const ref = readJson(refPath(name));
     const n = ref.params;
-    const engines = enginesFor(name, n);
-    const state = [];
-    for (const e of engines) {
-      const s = { ...e, times: [], err: null, failure: null, inst: null };
-      try {
-        s.inst = await e.prepare();
-        const out = await s.inst.run(); // warm-up (jit, kernel compilation, worker start)
-        if (!s.inst.noCheck) s.err = checkAgainstReference(out, n, ref);
-      } catch (err) {
-        s.failure = `${err?.name ?? "Error"}: ${String(err?.message ?? err).split("\n")[0]}`;
-      }
-      state.push(s);
-    }
-    for (let r = 0; r < RUNS; r++) {
-      for (const s of state) {
-        if (s.failure) continue;
-        try {
-          const t0 = performance.now();
-          const out = await s.inst.run();
-          const t = performance.now() - t0;
-          s.times.push(s.inst.noCheck ? out : t);
-          if (!s.inst.noCheck && r === RUNS - 1) s.err = Math.max(s.err ?? 0, checkAgainstReference(out, n, ref));
-        } catch (err) {
-          s.failure = `${err?.name ?? "Error"}: ${String(err?.message ?? err).split("\n")[0]}`;
-        }
-      }
-    }
+    const all = enginesFor(name, n);
+    const together = all.filter((e) => !e.separate);
+    const state = await measure(together, name, n, ref);
+    state.push(...(await measure(all.filter((e) => e.separate), name, n, ref)));
     for (const s of state) {
-      s.inst?.dispose?.();
       const row = {
         case: name, engine: s.engine, mode: s.mode, params: n,
         median_ms: s.times.length ? Number(median(s.times).toFixed(2)) : null, runs: s.times.length,
@@ -153,6 +131,47 @@ async function main() {
   }
   if (!opt.json) printTable(rows);
   process.exit(0);
+}
+
+/** Warms up each engine, then times them in alternating rounds; returns each engine's times and error. */
+async function measure(engines, name, n, ref) {
+    const state = [];
+    for (const e of engines) {
+      const s = { ...e, times: [], err: null, failure: null, inst: null };
+      try {
+        s.inst = await e.prepare();
+        // Warm-up (JIT, Wasm kernel compilation, thread start): at least 3 runs and 300 ms, at most 20 runs.
+        const t0 = performance.now();
+        for (let w = 0; w < 20 && (w < 3 || performance.now() - t0 < 300); w++) {
+          const tw = performance.now();
+          const out = await s.inst.run();
+          s.warm = performance.now() - tw;
+          if (w === 0 && !s.inst.noCheck) s.err = checkAgainstReference(out, n, ref);
+        }
+      } catch (err) {
+        s.failure = `${err?.name ?? "Error"}: ${String(err?.message ?? err).split("\n")[0]}`;
+      }
+      state.push(s);
+    }
+    // Rounds: --runs (default 5), more for fast cases (up to 30, about 4 s of the slowest engine).
+    const slowest = Math.max(1, ...state.filter((x) => !x.failure).map((x) => x.warm ?? 1));
+    const rounds = opt.runs ? RUNS : Math.max(RUNS, Math.min(30, Math.floor(4000 / slowest)));
+    for (let r = 0; r < rounds; r++) {
+      for (const s of state) {
+        if (s.failure) continue;
+        try {
+          const t0 = performance.now();
+          const out = await s.inst.run();
+          const t = performance.now() - t0;
+          s.times.push(s.inst.noCheck ? out : t);
+          if (!s.inst.noCheck && r === rounds - 1) s.err = Math.max(s.err ?? 0, checkAgainstReference(out, n, ref));
+        } catch (err) {
+          s.failure = `${err?.name ?? "Error"}: ${String(err?.message ?? err).split("\n")[0]}`;
+        }
+      }
+    }
+    for (const s of state) s.inst?.dispose?.();
+    return state;
 }
 
 function printTable(rows) {
@@ -170,7 +189,7 @@ function printTable(rows) {
   console.log(line(head));
   console.log(w.map((x) => "-".repeat(x)).join("  "));
   for (const c of cells) console.log(line(c));
-  console.log(`\nmedian of ${RUNS} runs after one warm-up, engines alternating in one process; rows-graph-build is the time to build the row-by-row Hessian graph; peak RSS from a separate process per row.`);
+  console.log(`\nmedian of the runs shown, after warm-up runs, engines alternating in one process; rows-graph-build is the time to build the row-by-row Hessian graph; peak RSS from a separate process per row.`);
 }
 
 if (opt.child) await child(opt.child);

@@ -10,7 +10,7 @@ import { gradients } from "../autodiff/gradients.js";
 import { GraphError } from "../errors.js";
 import { flatLayout, hessian, type FlatEntry } from "../autodiff/hessian.js";
 import type { Node } from "../graph/graph.js";
-import { checkMemory } from "./plan.js";
+import { checkMemory, type Plan } from "./plan.js";
 import type { Feed, Session } from "./session.js";
 import type { WorkerRequest } from "./hessian-worker.js";
 import { DEFAULT_BATCH, mirrorLowerBlocks, rowChunks, tangentRows, tangentRowsShared, type TangentJob } from "./tangent-rows.js";
@@ -39,7 +39,20 @@ export interface HessianResult {
   workers: number;
 }
 
-const rowsGraphs = new WeakMap<Node, Map<string, Node>>();
+/** The gradient nodes of y over xs, and the row-by-row Hessian graph once built, per (y, xs). */
+interface DerivativeGraphs { grads: Node[]; rows?: Node }
+const derivatives = new WeakMap<Node, Map<string, DerivativeGraphs>>();
+const jobs = new WeakMap<Plan, TangentJob>();
+let nextJobId = 1;
+
+function derivativeGraphs(y: Node, xs: Node[]): DerivativeGraphs {
+  const key = xs.map((x) => x.id).join(",");
+  let byXs = derivatives.get(y);
+  if (!byXs) derivatives.set(y, (byXs = new Map()));
+  let d = byXs.get(key);
+  if (!d) byXs.set(key, (d = { grads: gradients(y, xs, { unconnected: "zero" }) as Node[] }));
+  return d;
+}
 
 /** The exact Hessian of the scalar `y` over all of xs, as numbers. */
 export async function computeHessian(session: Session, y: Node, xs: Node[], feed: Feed, options: HessianOptions = {}): Promise<HessianResult> {
@@ -47,23 +60,22 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   const n = layout.reduce((s, e) => s + e.size, 0);
   checkMemory(n * n * 8, `the ${n}×${n} Hessian`);
   const mode = options.mode ?? "batched";
+  const graphs = derivativeGraphs(y, xs);
+  const grads = graphs.grads;
   if (mode === "rows") {
-    const key = xs.map((x) => x.id).join(",");
-    let byXs = rowsGraphs.get(y);
-    if (!byXs) rowsGraphs.set(y, (byXs = new Map()));
-    let h = byXs.get(key);
-    if (!h) byXs.set(key, (h = hessian(y, xs)));
-    const grads = gradients(y, xs, { unconnected: "zero" }) as Node[];
+    const h = (graphs.rows ??= hessian(y, xs));
     const { plan, tensors } = session.evaluate([h, ...grads], feed);
     const gradient = flatValues(plan.fetchSteps.slice(1).map((k) => tensors[k].data), n);
     return { layout, n, matrix: Float64Array.from(tensors[plan.fetchSteps[0]].data), gradient, mode, workers: 0 };
   }
 
-  const grads = gradients(y, xs, { unconnected: "zero" }) as Node[];
   const { plan, tensors } = session.evaluate([...grads, ...xs], feed, true);
-  const xSteps = xs.map((_, k) => plan.fetchSteps[grads.length + k]);
-  const gradSteps = plan.fetchSteps.slice(0, grads.length);
-  const job: TangentJob = { plan, layout, xSteps, gradSteps };
+  let job = jobs.get(plan);
+  if (!job) {
+    const xSteps = xs.map((_, k) => plan.fetchSteps[grads.length + k]);
+    jobs.set(plan, (job = { id: nextJobId++, plan, layout, xSteps, gradSteps: plan.fetchSteps.slice(0, grads.length) }));
+  }
+  const gradSteps = job.gradSteps;
   const batch = options.batch ?? DEFAULT_BATCH;
   if (!Number.isInteger(batch) || batch < 1) throw new GraphError(`computeHessian: batch must be a positive integer, got ${batch}`);
   const gradient = flatValues(gradSteps.map((k) => tensors[k].data), n);
@@ -80,7 +92,7 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   // The main thread works too (it already has the forward values); all threads take chunks from one shared counter.
   const chunks = rowChunks(layout, batch);
   const counter = new SharedArrayBuffer(4);
-  const pending = workerPool(workers - 1).map((w) => w.run({ job, sources, chunks, counter, batch, matrix: matrix.buffer as SharedArrayBuffer }));
+  const pending = workerPool(workers - 1).map((w) => w.run({ job: w.knows(job!) ? { id: job!.id } : job!, sources, chunks, counter, batch, matrix: matrix.buffer as SharedArrayBuffer }));
   tangentRowsShared(job, tensors, matrix, chunks, new Int32Array(counter), batch);
   await Promise.all(pending);
   mirrorLowerBlocks(matrix, layout);
@@ -111,6 +123,13 @@ class HessianWorker {
       this.current = null;
       for (const w of this.waiting.splice(0)) w.reject(e);
     });
+  }
+  private readonly sent = new Set<number>();
+  /** True if this worker already holds the job (then only its id is sent); marks it as held. */
+  knows(job: TangentJob): boolean {
+    if (this.sent.has(job.id)) return true;
+    this.sent.add(job.id);
+    return false;
   }
   /** Computes the requested rows in the worker; the request is posted at once when the worker is idle. */
   run(request: WorkerRequest): Promise<void> {

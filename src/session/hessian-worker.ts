@@ -6,7 +6,8 @@ import { tangentRowsShared, type TangentJob } from "./tangent-rows.js";
 
 /** One request to a Hessian worker. */
 export interface WorkerRequest {
-  job: TangentJob;
+  /** The job, or only its id when this worker has been sent it before. */
+  job: TangentJob | { id: number };
   sources: [number, Float64Array][];
   chunks: [number, number][];
   /** Shared Int32 counter: the index of the next chunk to take. */
@@ -16,8 +17,14 @@ export interface WorkerRequest {
   matrix: SharedArrayBuffer;
 }
 
-parentPort!.on("message", ({ job, sources, chunks, counter, batch, matrix }: WorkerRequest) => {
+/** Jobs seen before, by id: their plan objects key the pooled buffers, so keeping them keeps those warm. */
+const known = new Map<number, TangentJob>();
+
+parentPort!.on("message", ({ job: sent, sources, chunks, counter, batch, matrix }: WorkerRequest) => {
   try {
+    const job = "plan" in sent ? sent : known.get(sent.id);
+    if (!job) throw new Error(`unknown job ${sent.id}`);
+    if ("plan" in sent) known.set(sent.id, sent);
     const values = runPlan(job.plan, new Map(sources), allocateSlots(job.plan));
     tangentRowsShared(job, values, new Float64Array(matrix), chunks, new Int32Array(counter), batch);
     parentPort!.postMessage({ ok: true });

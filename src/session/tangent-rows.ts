@@ -7,6 +7,8 @@ import type { Plan } from "./plan.js";
 
 /** What the tangent pass needs: the compiled gradient plan, its forward values, and where each x and its gradient sit. */
 export interface TangentJob {
+  /** Identifies the job across threads, so a worker can keep its copy (and warm buffers) between calls. */
+  id: number;
   plan: Plan;
   layout: FlatEntry[];
   /** Step index of each x (a variable) in the plan, or −1 when the gradient graph does not read it. */
