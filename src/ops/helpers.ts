@@ -24,7 +24,7 @@ export function linearJvp<A>(def: Pick<OpDef<A>, "kernel">, args: JvpArgs<A>, wh
   const t = args.tangents[which];
   if (!t) return null;
   const inSize = args.inputs[which].data.length, outSize = args.out.data.length;
-  const res = args.alloc(args.batch * outSize);
+  const res = args.alloc(args.batch * outSize, false); // linear kernels write every output element
   const ins = [...args.inputs];
   for (let b = 0; b < args.batch; b++) {
     ins[which] = { shape: args.inputs[which].shape, data: t.subarray(b * inSize, (b + 1) * inSize) };
@@ -66,7 +66,7 @@ export function unaryOp(f: string, grad: (node: Node, dy: Node) => Node | null, 
         dk(inputs[0].data, out.data, arr);
         return arr;
       });
-      const res = alloc(batch * n);
+      const res = alloc(batch * n, false);
       for (let b = 0, o = 0; b < batch; b++) for (let i = 0; i < n; i++, o++) res[o] = d[i] * t[o];
       return res;
     },
@@ -74,6 +74,7 @@ export function unaryOp(f: string, grad: (node: Node, dy: Node) => Node | null, 
 }
 
 const accumulateScaled = binaryKernel("out[o] + x * y");
+const scaled = binaryKernel("x * y");
 
 /**
  * A broadcasting elementwise op z = f(a, b): `f` is a JS expression in x (from a) and y (from b);
@@ -102,20 +103,30 @@ export function binaryOp(
         if (t && !tangents[1 - k] && partials[k] === 1 && t.length === batch * n) return t;
       }
       const bs = batchShape(batch, outShape, rank);
-      let res: Float64Array | null = null;
-      for (let k = 0; k < 2; k++) {
-        const t = tangents[k];
-        if (!t) continue;
-        res ??= alloc(batch * n);
+      const coeffs = [0, 1].map((k) => {
         const p = partials[k], pk = partialKernels[k];
-        const coeff = pk === null
+        return pk === null
           ? memo(`c${k}`, () => Float64Array.of(p as number))
           : memo(`p${k}`, () => {
             const arr = new Float64Array(n);
             pk(inputs[0].data, inputs[0].shape, inputs[1].data, inputs[1].shape, arr, outShape);
             return arr;
           });
-        accumulateScaled(coeff, pk === null ? [] : outShape, t, batchShape(batch, inputs[k].shape, rank), res, bs);
+      });
+      const [ta, tb] = tangents;
+      if (ta && tb && ta.length === batch * n && tb.length === batch * n && coeffs[0].length === n && coeffs[1].length === n) {
+        // Both tangents full-size: one fused pass, ż = ∂a·ȧ + ∂b·ḃ.
+        const res = alloc(batch * n, false), pa = coeffs[0], pb = coeffs[1];
+        for (let base = 0; base < batch * n; base += n) for (let i = 0; i < n; i++) res[base + i] = pa[i] * ta[base + i] + pb[i] * tb[base + i];
+        return res;
+      }
+      let res: Float64Array | null = null;
+      for (let k = 0; k < 2; k++) {
+        const t = tangents[k];
+        if (!t) continue;
+        const first = res === null;
+        res ??= alloc(batch * n, false);
+        (first ? scaled : accumulateScaled)(coeffs[k], partialKernels[k] === null ? [] : outShape, t, batchShape(batch, inputs[k].shape, rank), res, bs);
       }
       return res;
     },

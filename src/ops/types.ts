@@ -54,8 +54,8 @@ export interface JvpArgs<A> {
   readonly tangents: readonly (Float64Array | null)[];
   readonly batch: number;
   readonly attrs: A;
-  /** A zero-filled buffer of `size` elements from the executor's pool (returned to it when dead). */
-  alloc(size: number): Float64Array;
+  /** A buffer of `size` elements from the executor's pool (returned to it when dead); zero-filled unless `zero` is false. */
+  alloc(size: number, zero?: boolean): Float64Array;
   /** Caches a value derived from primal values only, for the whole Hessian (they do not change between batches). */
   memo<T>(key: string, make: () => T): T;
 }

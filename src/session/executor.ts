@@ -45,10 +45,10 @@ export class TangentContext {
   resetMemos(): void {
     for (const m of this.memos) m.clear();
   }
-  /** A zero-filled buffer of `size` elements, reused when one is free. */
-  alloc(size: number): Float64Array {
+  /** A buffer of `size` elements, reused when one is free; zero-filled unless `zero` is false. */
+  alloc(size: number, zero = true): Float64Array {
     const a = this.pool.get(size)?.pop();
-    if (a) { a.fill(0); return a; }
+    if (a) { if (zero) a.fill(0); return a; }
     return new Float64Array(size);
   }
   /** Returns a buffer to the pool (callers must not use it afterwards). */
@@ -84,7 +84,7 @@ export function runTangents(ctx: TangentContext, values: readonly Tensor[], seed
   const n = plan.steps.length;
   const tangents: (Float64Array | null)[] = new Array(n).fill(null);
   const { lastUse, needed } = liveness(plan, outputs);
-  const alloc = (size: number) => ctx.alloc(size);
+  const alloc = (size: number, zero?: boolean) => ctx.alloc(size, zero);
   for (let i = 0; i < n; i++) {
     if (!needed[i]) continue; // no requested output depends on this step
     const step = plan.steps[i];
