@@ -1,0 +1,183 @@
+// `hessflow compare`, `run --out`, and refusing Hessians that cannot fit in memory: spawned as users run them.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Graph, ResourceError, Session, reduceSum, square } from "../src/index.js";
+import { computeHessian } from "../src/session/hessian-runner.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const BIN = join(ROOT, "bin", "hessflow.mjs");
+const fixture = (p: string) => fileURLToPath(new URL(`./fixtures/${p}`, import.meta.url));
+const SEED = join(ROOT, "graph-specs", "seed-two-layer-linear.json");
+let dir = "";
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm test` (it builds first)");
+  dir = mkdtempSync(join(tmpdir(), "hessflow-compare-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, HESSFLOW_DEBUG: "", ...env } });
+    let stdout = "", stderr = "";
+    p.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    p.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    p.on("error", reject);
+    p.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A failure as the project promises it: non-zero exit, one line on stderr mentioning `mention`, nothing on stdout, no stack. */
+function expectOneLineError(r: Run, mention: string | RegExp): void {
+  expect(r.code).not.toBe(0);
+  expect(r.stdout).toBe("");
+  const lines = r.stderr.trimEnd().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(mention);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+const relErr = (got: number[], want: number[]) => {
+  expect(got).toHaveLength(want.length);
+  const scale = Math.max(1, ...want.map(Math.abs));
+  return Math.max(...got.map((g, i) => Math.abs(g - want[i]))) / scale;
+};
+
+describe("compare", () => {
+  it("prints the saddle verdict and the 0.854 off-diagonal share for the tutorial's network", async () => {
+    const r = await cli(["compare", SEED]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/exact: indefinite \(a saddle\); tf\.hessians-style: positive semi-definite: the saddle is invisible to it/);
+    expect(r.stdout).toMatch(/\|\|H - B\|\|_F \/ \|\|H\|\|_F = 0\.854/);
+    expect(r.stdout).toMatch(/DROPPED/);
+  });
+
+  for (const name of ["seed", "tanh-3layer", "sigmoid-softmax"]) {
+    it(`--json spectra, inertia and off-diagonal share match JAX for ${name}`, async () => {
+      const ref = JSON.parse(readFileSync(fixture(`reference/${name}.json`), "utf8"));
+      const r = await cli(["compare", fixture(`cases/${name}.json`), "--json"]);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(Math.abs(out.offdiagonal_frobenius_fraction - ref.offdiagonal_frobenius_fraction)).toBeLessThan(1e-10);
+      expect(relErr(out.eigenvalues.exact, ref.eigenvalues_exact)).toBeLessThan(1e-10);
+      expect(relErr(out.eigenvalues.tf_hessians, ref.eigenvalues_block_diagonal)).toBeLessThan(1e-10);
+      // Inertia recomputed from the reference spectrum with the documented rule |λ| ≤ 1e-9·max|λ|.
+      for (const [key, values] of [["exact", ref.eigenvalues_exact], ["tf_hessians", ref.eigenvalues_block_diagonal]] as const) {
+        const cut = 1e-9 * Math.max(...values.map(Math.abs));
+        const want = {
+          negative: values.filter((v: number) => v < -cut).length,
+          zero: values.filter((v: number) => Math.abs(v) <= cut).length,
+          positive: values.filter((v: number) => v > cut).length,
+        };
+        expect(out.inertia[key]).toEqual(want);
+      }
+      const xs = ref.xs.map((x: { name: string }) => x.name);
+      expect(out.blocks).toHaveLength(xs.length ** 2);
+      for (const b of out.blocks) expect(b.in_tf_hessians).toBe(b.row === b.col);
+    });
+  }
+
+  it("the exact Hessian of the tutorial is a saddle in --json: two negative eigenvalues near -5.61 and -2.32", async () => {
+    const out = JSON.parse((await cli(["compare", SEED, "--json"])).stdout);
+    expect(out.inertia.exact.negative).toBe(2);
+    expect(out.inertia.tf_hessians.negative).toBe(0);
+    expect(out.eigenvalues.exact[0]).toBeCloseTo(-5.61062588, 7);
+    expect(out.eigenvalues.exact[1]).toBeCloseTo(-2.32219605, 7);
+  });
+
+  it("--svg and --html write complete files (and no temporary files are left)", async () => {
+    const svg = join(dir, "seed.svg"), html = join(dir, "seed.html");
+    const r = await cli(["compare", SEED, "--svg", svg, "--html", html]);
+    expect(r.code).toBe(0);
+    const s = readFileSync(svg, "utf8");
+    expect(s.startsWith("<svg") || s.startsWith("<?xml")).toBe(true);
+    expect(s.trimEnd().endsWith("</svg>")).toBe(true);
+    const h = readFileSync(html, "utf8");
+    expect(h).toMatch(/<html/i);
+    expect(h).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/i);
+    expect(readdirSync(dir).filter((f) => !["seed.svg", "seed.html"].includes(f))).toEqual([]);
+  });
+
+  it("bad input: a spec without outputs.hessian, a wrong file extension, a broken spec", async () => {
+    const spec = JSON.parse(readFileSync(SEED, "utf8"));
+    delete spec.outputs.hessian;
+    const noHessian = join(dir, "no-hessian.json");
+    writeFileSync(noHessian, JSON.stringify(spec));
+    expectOneLineError(await cli(["compare", noHessian]), /outputs\.hessian/);
+    expectOneLineError(await cli(["compare", SEED, "--svg", join(dir, "x.png")]), /--svg/);
+    const broken = join(dir, "broken.json");
+    writeFileSync(broken, "{ not json");
+    expectOneLineError(await cli(["compare", broken]), /broken\.json/);
+    expect(existsSync(join(dir, "x.png"))).toBe(false);
+  });
+});
+
+describe("run --out", () => {
+  it("writes the Hessian as NPY v1 float64 with the same numbers as --json", async () => {
+    const npy = join(dir, "seed.npy");
+    const [r, j] = await Promise.all([cli(["run", SEED, "--out", npy]), cli(["run", SEED, "--json"])]);
+    expect(r.code).toBe(0);
+    const exact: number[][] = JSON.parse(j.stdout).hessian.exact;
+    const bytes = readFileSync(npy);
+    expect(bytes.subarray(0, 6).toString("latin1")).toBe("\x93NUMPY");
+    expect([bytes[6], bytes[7]]).toEqual([1, 0]);
+    const headerLen = bytes.readUInt16LE(8);
+    const header = bytes.subarray(10, 10 + headerLen).toString("latin1");
+    expect(header).toMatch(/'descr': '<f8'/);
+    expect(header).toMatch(/'fortran_order': False/);
+    expect(header).toMatch(/'shape': \(11, 11\)/);
+    expect((10 + headerLen) % 64).toBe(0);
+    const data = new Float64Array(bytes.buffer.slice(bytes.byteOffset + 10 + headerLen, bytes.byteOffset + bytes.length));
+    expect(Array.from(data)).toEqual(exact.flat());
+  });
+
+  it("writes the Hessian as CSV with labelled rows and columns, full precision", async () => {
+    const csv = join(dir, "seed.csv");
+    const r = await cli(["run", SEED, "--out", csv]);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(csv, "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(12);
+    expect(lines[0]).toMatch(/w1\[0,0\]/);
+    const fields = (line: string) => line.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/); // commas outside quotes
+    expect(fields(lines[0])).toHaveLength(12);
+    const last = fields(lines[11]);
+    expect(last[0]).toBe('"b2[0,0]"');
+    expect(Number(last[1])).toBeCloseTo(-0.66374288, 8);
+    expect(Number(last[11])).toBe(1);
+  });
+
+  it("bad input leaves no file behind: a broken spec, an unwritable place, a wrong extension", async () => {
+    const broken = join(dir, "broken2.json");
+    writeFileSync(broken, JSON.stringify({ format: "hessflow.graph/1" }));
+    const target = join(dir, "never.npy");
+    expectOneLineError(await cli(["run", broken, "--out", target]), /\$/);
+    expect(existsSync(target)).toBe(false);
+    expectOneLineError(await cli(["run", SEED, "--out", join(dir, "no-such-dir", "h.npy")]), /no-such-dir|ENOENT/);
+    expectOneLineError(await cli(["run", SEED, "--out", join(dir, "h.txt")]), /--out/);
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp") || f.startsWith("never"))).toEqual([]);
+  });
+});
+
+describe("work that cannot fit in memory is refused before allocating", () => {
+  it("the CLI names the size it would need", async () => {
+    const r = await cli(["run", SEED], { HESSFLOW_MAX_BYTES: "500" });
+    expectOneLineError(r, /needs .*B, more than the 500 B available/);
+  });
+
+  it("a 10⁶-parameter Hessian (8 TB) is refused at once with a ResourceError", async () => {
+    const g = new Graph();
+    const x = g.variable({ type: "zeros", shape: [1_000_000] }, "x");
+    const y = reduceSum(square(x));
+    const t0 = performance.now();
+    await expect(computeHessian(new Session(g), y, [x], {})).rejects.toThrow(ResourceError);
+    await expect(computeHessian(new Session(g), y, [x], {})).rejects.toThrow(/1000000×1000000 Hessian needs 8\.0 TB/);
+    expect(performance.now() - t0).toBeLessThan(5_000); // refused, not attempted (a generous bound, not a timing claim)
+  });
+});
