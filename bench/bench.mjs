@@ -5,7 +5,7 @@
 // per (case, engine, mode), so one engine's memory does not colour another's.
 //
 //   node bench/bench.mjs [--json] [--cases b-200,b-1k,b-5k] [--runs 5] [--no-jaxjs] [--no-rss]
-//                        [--jaxjs-chunk K] [--rows-all] [--modes batched-1thread,eager-hessian,...]
+//                        [--jaxjs-leakfree] [--jaxjs-chunk K] [--rows-all] [--modes batched-1thread,eager-hessian,...]
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -21,7 +21,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opt } = parseArgs({
   options: {
     json: { type: "boolean" }, cases: { type: "string" }, runs: { type: "string" }, "no-jaxjs": { type: "boolean" },
-    "no-rss": { type: "boolean" }, modes: { type: "string" }, "jaxjs-chunk": { type: "string" }, "rows-all": { type: "boolean" },
+    "no-rss": { type: "boolean" }, modes: { type: "string" }, "jaxjs-leakfree": { type: "boolean" }, "jaxjs-chunk": { type: "string" }, "rows-all": { type: "boolean" },
     child: { type: "string" }, // internal: "case:engine:mode", measures peak RSS of one engine in isolation
   },
 });
@@ -43,10 +43,11 @@ function enginesFor(name, n) {
   if (!opt["no-jaxjs"]) {
     const chunk = opt["jaxjs-chunk"] ? Number(opt["jaxjs-chunk"]) : undefined;
     // jax-js's own eager `hessian` (jacfwd of grad): the comparison the speed-up column uses. It leaks
-    // Wasm memory on every call (jax-js 0.1.25), so it is also run leak-free: the same jacfwd∘grad
-    // composed from jax-js's public grad/jvp/vmap with the leaked array freed (bit-identical results).
+    // Wasm memory on every call (jax-js 0.1.25); --jaxjs-leakfree adds the same jacfwd∘grad composed
+    // from jax-js's public grad/jvp/vmap with the leaked array freed (bit-identical results), and
+    // --jaxjs-chunk K runs that one K columns at a time (b-5k only fits in jax-js's 4 GiB heap that way).
     if (!chunk) list.push({ engine: "jax-js", mode: "eager-hessian", prepare: () => jaxjsEngine(name, undefined, true) });
-    list.push({ engine: "jax-js", mode: chunk ? `eager-hessian-leakfree-chunk${chunk}` : "eager-hessian-leakfree", prepare: () => jaxjsEngine(name, chunk, false) });
+    if (chunk || opt["jaxjs-leakfree"]) list.push({ engine: "jax-js", mode: chunk ? `eager-hessian-leakfree-chunk${chunk}` : "eager-hessian-leakfree", prepare: () => jaxjsEngine(name, chunk, false) });
   }
   // Timed on its own after the alternating comparison (it is graph construction, not a Hessian).
   list.push({ engine: "hessflow", mode: "rows-graph-build", separate: true, prepare: () => rowsGraphBuild(name) });

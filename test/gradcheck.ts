@@ -5,6 +5,7 @@
 //   order 3: gradients of a random projection of the hessian() graph against central differences of it.
 // Differences are central with one Richardson extrapolation step (error O(h⁴)), so with the default step
 // they are accurate to ~1e-10 relative on smooth functions, far below the default tolerance.
+import { mulberry32 } from "../src/graph/initializers.js";
 import { Graph, gradients, hessian, hessians, multiply, reduceSum, Session, type NestedArray, type Node, type Tensor } from "../src/index.js";
 import { fromNested } from "../src/graph/tensor.js";
 import { computeHessian, type HessianMode } from "../src/session/hessian-runner.js";
@@ -53,17 +54,8 @@ export interface GradcheckReport {
   text: string;
 }
 
-/** Deterministic PRNG (mulberry32) for projections and test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the initializers' mulberry32) for projections and test data. */
+export const rng = mulberry32;
 
 /** Nested array of the given shape with values uniform in [lo, hi). */
 export function randomNested(shape: number[], seed: number, lo = -1, hi = 1): NestedArray {

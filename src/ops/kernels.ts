@@ -64,35 +64,6 @@ export function binaryKernel(expr: string): BinaryKernel {
   return k;
 }
 
-/** out[i] = f(a[ia], b[ib]) with NumPy broadcasting (a generic callback version, for rare uses). */
-export function broadcastBinary(
-  f: (x: number, y: number) => number,
-  a: Float64Array, aShape: ConcreteShape,
-  b: Float64Array, bShape: ConcreteShape,
-  out: Float64Array, outShape: ConcreteShape,
-): void {
-  genericKernel(a, aShape, b, bShape, out, outShape, f);
-}
-
-const genericKernel = new Function("strides", `return function kernel(a, aShape, b, bShape, out, outShape, f) {
-  const n = out.length, rank = outShape.length;
-  if (rank === 0) { out[0] = f(a[0], b[0]); return; }
-  const sa = strides(aShape, outShape), sb = strides(bShape, outShape);
-  const last = rank - 1, inner = outShape[last], ia1 = sa[last], ib1 = sb[last];
-  const idx = new Array(rank).fill(0);
-  let ia = 0, ib = 0, o = 0;
-  while (o < n) {
-    for (let j = 0, pa = ia, pb = ib; j < inner; j++, pa += ia1, pb += ib1) out[o++] = f(a[pa], b[pb]);
-    let d = last - 1;
-    for (; d >= 0; d--) {
-      idx[d]++; ia += sa[d]; ib += sb[d];
-      if (idx[d] < outShape[d]) break;
-      ia -= sa[d] * outShape[d]; ib -= sb[d] * outShape[d]; idx[d] = 0;
-    }
-    if (d < 0) break;
-  }
-};`)(broadcastStrides) as (a: Float64Array, as: ConcreteShape, b: Float64Array, bs: ConcreteShape, o: Float64Array, os: ConcreteShape, f: (x: number, y: number) => number) => void;
-
 /** Copies `src` broadcast to `outShape` into out. */
 export function broadcastTo(src: Float64Array, srcShape: ConcreteShape, out: Float64Array, outShape: ConcreteShape): void {
   if (src.length === out.length) { out.set(src); return; }

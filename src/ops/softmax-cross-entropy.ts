@@ -18,16 +18,10 @@ export const softmaxCrossEntropyOp: OpDef<AttrMap["softmax_cross_entropy_with_lo
   kernel([y, z], out, { axis }) {
     if (y.data.length !== z.data.length) throw new ShapeError(`softmax_cross_entropy_with_logits: labels [${y.shape}] and logits [${z.shape}] differ at run time`);
     const { outer, len, inner } = axisView(z.shape, axis);
-    const zd = z.data, yd = y.data, o = out.data;
+    const ls = logSoftmaxOf(z.data, outer, len, inner), yd = y.data, o = out.data;
     for (let a = 0; a < outer; a++) for (let j = 0; j < inner; j++) {
-      const base = a * len * inner + j;
-      let max = -Infinity;
-      for (let k = 0; k < len; k++) max = Math.max(max, zd[base + k * inner]);
-      let sum = 0;
-      for (let k = 0; k < len; k++) sum += Math.exp(zd[base + k * inner] - max);
-      const lse = max + Math.log(sum);
       let loss = 0;
-      for (let k = 0; k < len; k++) loss -= yd[base + k * inner] * (zd[base + k * inner] - lse);
+      for (let k = 0, p = a * len * inner + j; k < len; k++, p += inner) loss -= yd[p] * ls[p];
       o[a * inner + j] = loss;
     }
   },
