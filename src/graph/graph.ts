@@ -197,7 +197,3 @@ export function graphOf(...xs: NodeLike[]): Graph {
   throw new GraphError("an op needs at least one graph node among its inputs (wrap plain values with graph.constant)");
 }
 
-/** Shape of a static or run-time shape list, for messages. */
-export { formatShape };
-/** Re-exported for convenience. */
-export type { Shape };
