@@ -56,6 +56,14 @@ export function printRunJson(r: SpecResult, summary: boolean): void {
 
 function formatTensor(t: Tensor): string {
   if (t.shape.length === 0) return fmt(t.data[0]);
+  if (t.shape.length === 2 && t.shape[1] === 1 && t.shape[0] > 6 && t.shape[0] <= 400) {
+    // A long column (a bias gradient): printed transposed, eight values a line.
+    const cells = Array.from(t.data, (v) => fmt(v));
+    const width = Math.max(...cells.map((c) => c.length));
+    const lines: string[] = [];
+    for (let i = 0; i < cells.length; i += 8) lines.push("  " + cells.slice(i, i + 8).map((c) => c.padStart(width)).join("  "));
+    return `${lines.join("\n")}\n  (a column, printed transposed)`;
+  }
   if (t.shape.length === 2 && sizeOf(t.shape) <= 400) {
     const [r, c] = t.shape;
     const cells = Array.from({ length: r }, (_, i) => Array.from(t.data.subarray(i * c, (i + 1) * c), (v) => fmt(v)));
