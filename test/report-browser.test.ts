@@ -75,3 +75,55 @@ describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === '1')('report in headless C
     expect(coloured[2]).toBeLessThan(coloured[0]); // H - B keeps only the off-diagonal blocks
   }, 120_000);
 });
+
+describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === '1')('standalone SVG heatmaps in headless Chromium', () => {
+  /** Renders a file in Chromium and returns the screenshot, decoded. */
+  async function screenshot(file: string, width: number, height: number): Promise<DecodedPng> {
+    const profile = mkdtempSync(join(tmpdir(), 'hessflow-chromium-profile-'));
+    dirs.push(profile);
+    const shot = `${file}.png`;
+    await promisify(execFile)(CHROMIUM, [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, `--screenshot=${shot}`, `--window-size=${width},${height}`,
+      pathToFileURL(file).href,
+    ], { timeout: 90_000 });
+    return decodePng(readFileSync(shot));
+  }
+
+  /** Red and blue pixel counts in each third of the picture (the three panels side by side). */
+  function colouredThirds(png: DecodedPng): { red: number; blue: number }[] {
+    return [0, 1, 2].map((k) => {
+      let red = 0, blue = 0;
+      for (let y = 0; y < png.height; y++) for (let x = Math.floor((k * png.width) / 3); x < Math.floor(((k + 1) * png.width) / 3); x++) {
+        const [r, , b] = rgb(png, x, y);
+        if (r > 150 && r > b + 40) red++;
+        if (b > 150 && b > r + 40) blue++;
+      }
+      return { red, blue };
+    });
+  }
+
+  for (const [name, n] of [['seed', 11], ['b-200', 193]] as const) {
+    it(`draws the ${name} heatmaps (${n > 64 ? 'raster' : 'vector'} cells) from the SVG file alone`, async () => {
+      const { loadSpec } = await import('../src/spec/load.js');
+      const { runSpec } = await import('../src/spec/run.js');
+      const { heatmapsSvg } = await import('../src/report/svg.js');
+      const spec = loadSpec(JSON.parse(readFileSync(new URL(`./fixtures/cases/${name}.json`, import.meta.url), 'utf8')));
+      const h = (await runSpec(spec)).hessian!;
+      expect(h.n).toBe(n);
+      const input = { n: h.n, xs: h.layout, hessian: h.exact, gradient: h.gradient };
+      const dir = mkdtempSync(join(tmpdir(), 'hessflow-svg-'));
+      dirs.push(dir);
+      const file = join(dir, `${name}.svg`);
+      writeFileSync(file, heatmapsSvg(input, compareHessians(input)));
+      const png = await screenshot(file, 1400, 700);
+      const thirds = colouredThirds(png);
+      for (const t of [thirds[0], thirds[2]]) {
+        expect(t.red).toBeGreaterThan(100);
+        expect(t.blue).toBeGreaterThan(100);
+      }
+      // The block-diagonal panel has less colour than the full Hessian.
+      expect(thirds[1].red + thirds[1].blue).toBeLessThan(thirds[0].red + thirds[0].blue);
+    }, 120_000);
+  }
+});

@@ -123,3 +123,17 @@ describe('spectraSvg', () => {
     expect(svg).toContain('stroke-dasharray'); // zero line
   });
 });
+
+describe('colourScale', () => {
+  it('uses max |entry| when nothing dwarfs the rest, and the 99th percentile when a few entries would wash the picture out', async () => {
+    const { colourScale } = await import('../src/report/svg.js');
+    const even = Float64Array.from({ length: 900 }, (_, i) => Math.sin(i) * 0.5);
+    const e = colourScale(even);
+    expect(e.scale).toBe(e.max);
+    const spiky = Float64Array.from({ length: 900 }, (_, i) => (i === 0 ? 100 : i % 7 === 0 ? -0.01 : 0.02 * Math.cos(i)));
+    const s = colourScale(spiky);
+    expect(s.max).toBe(100);
+    expect(s.scale).toBeLessThan(0.03);
+    expect(s.scale).toBeGreaterThan(0.015);
+  });
+});

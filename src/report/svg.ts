@@ -76,13 +76,29 @@ function axisLabels(xs: VariableBlock[], n: number, size: number, minGap: (name:
   return out;
 }
 
+/**
+ * The colour scale: max |entry|, unless a few large entries would wash out the rest (as in big
+ * networks, where one bias block dwarfs the weights): then the 99th percentile of |entry|, saturating above.
+ */
+export function colourScale(h: Float64Array): { scale: number; max: number } {
+  let max = 0;
+  for (const v of h) max = Math.max(max, Math.abs(v));
+  if (h.length < 400) return { scale: max, max };
+  // The 99th percentile from a regular sample of at most 100k entries (exact for smaller matrices).
+  const step = Math.max(1, Math.floor(h.length / 100_000));
+  const sample: number[] = [];
+  for (let i = 0; i < h.length; i += step) sample.push(Math.abs(h[i]));
+  sample.sort((a, b) => a - b);
+  const p99 = sample[Math.min(sample.length - 1, Math.floor(0.99 * sample.length))];
+  return { scale: p99 > 0 && p99 < max / 4 ? p99 : max, max };
+}
+
 /** Three heatmaps (exact H, tf.hessians-style B, H − B) on one shared blue–white–red scale, with legend. */
 export function heatmapsSvg(input: HessianInput, report?: CompareReport, opts: HeatmapOptions = {}): string {
   const { panelSize: P = 360, rectLimit = 64, maxRaster = 720 } = opts;
   const { n, xs, hessian: h } = input;
   const blk = blockIndex(xs, n);
-  let scale = 0;
-  for (const v of h) scale = Math.max(scale, Math.abs(v));
+  const { scale, max } = colourScale(h);
   const maxName = Math.max(2, ...xs.map((x) => x.name.length));
   const L = 14 + 7 * maxName, top = 56, gap = 34;
   const panelW = L + P;
@@ -135,7 +151,10 @@ export function heatmapsSvg(input: HessianInput, report?: CompareReport, opts: H
     out.push(`<line x1="${x}" y1="14" x2="${x}" y2="19" stroke="#444"/><text x="${x}" y="31" text-anchor="middle">${fmtShort(v)}</text>`);
   }
   out.push(`<text x="-10" y="11" text-anchor="end">shared scale</text>`);
-  out.push(`<text x="${barW / 2}" y="52" text-anchor="middle" fill="#444">blue &lt; 0 &lt; red, symmetric at &#177;max|entry| = ${fmtShort(scale)}; hatched = not computed by tf.hessians</text>`);
+  const range = scale < max
+    ? `saturating at &#177;${fmtShort(scale)}, the 99th percentile of |entry| (max |entry| = ${fmtShort(max)})`
+    : `symmetric at &#177;max|entry| = ${fmtShort(scale)}`;
+  out.push(`<text x="${barW / 2}" y="52" text-anchor="middle" fill="#444">blue &lt; 0 &lt; red, ${range}; hatched = not computed by tf.hessians</text>`);
   out.push('</g></svg>');
   return out.join('\n');
 }
