@@ -84,6 +84,20 @@ describe("compare", () => {
     });
   }
 
+  it("--json for b-200 (193 parameters): extreme eigenvalues and the block-diagonal norm match JAX", async () => {
+    const ref = JSON.parse(readFileSync(fixture("reference/b-200.json"), "utf8"));
+    const r = await cli(["compare", fixture("cases/b-200.json"), "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const exact: number[] = out.eigenvalues.exact;
+    expect(relErr(exact.slice(0, 5), ref.hessian_summary.eig_bottom5)).toBeLessThan(1e-10);
+    expect(relErr(exact.slice(-5).reverse(), ref.hessian_summary.eig_top5)).toBeLessThan(1e-10);
+    const frobB = out.frobenius.tf_hessians;
+    expect(Math.abs(frobB - ref.block_diagonal_summary.fro) / ref.block_diagonal_summary.fro).toBeLessThan(1e-10);
+    const share = Math.sqrt(1 - (ref.block_diagonal_summary.fro / ref.hessian_summary.fro) ** 2);
+    expect(Math.abs(out.offdiagonal_frobenius_fraction - share)).toBeLessThan(1e-10);
+  });
+
   it("the exact Hessian of the tutorial is a saddle in --json: two negative eigenvalues near -5.61 and -2.32", async () => {
     const out = JSON.parse((await cli(["compare", SEED, "--json"])).stdout);
     expect(out.inertia.exact.negative).toBe(2);
