@@ -5,7 +5,7 @@
 // per (case, engine, mode), so one engine's memory does not colour another's.
 //
 //   node bench/bench.mjs [--json] [--cases b-200,b-1k,b-5k] [--runs 5] [--no-jaxjs] [--no-rss]
-//                        [--jaxjs-leakfree] [--jaxjs-chunk K] [--rows-all] [--modes batched-1thread,eager-hessian,...]
+//                        [--jaxjs-leakfree] [--jaxjs-chunk K] [--modes batched-1thread,eager-hessian,...]
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -21,7 +21,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opt } = parseArgs({
   options: {
     json: { type: "boolean" }, cases: { type: "string" }, runs: { type: "string" }, "no-jaxjs": { type: "boolean" },
-    "no-rss": { type: "boolean" }, modes: { type: "string" }, "jaxjs-leakfree": { type: "boolean" }, "jaxjs-chunk": { type: "string" }, "rows-all": { type: "boolean" },
+    "no-rss": { type: "boolean" }, modes: { type: "string" }, "jaxjs-leakfree": { type: "boolean" }, "jaxjs-chunk": { type: "string" },
     child: { type: "string" }, // internal: "case:engine:mode", measures peak RSS of one engine in isolation
   },
 });
@@ -39,7 +39,7 @@ function enginesFor(name, n) {
     { engine: "hessflow", mode: "batched-2threads", prepare: () => hessflowEngine(name, { mode: "batched", workers: 2 }) },
     { engine: "hessflow", mode: "batched-1thread", prepare: () => hessflowEngine(name, { mode: "batched", workers: 1 }) },
   ];
-  if (n <= 1500 || opt["rows-all"]) list.push({ engine: "hessflow", mode: "rows", prepare: () => hessflowEngine(name, { mode: "rows" }) });
+  list.push({ engine: "hessflow", mode: "rows", prepare: () => hessflowEngine(name, { mode: "rows" }) });
   if (!opt["no-jaxjs"]) {
     const chunk = opt["jaxjs-chunk"] ? Number(opt["jaxjs-chunk"]) : undefined;
     // jax-js's own eager `hessian` (jacfwd of grad): the comparison the speed-up column uses. It leaks

@@ -122,7 +122,7 @@ const livenessCache = new WeakMap<Plan, Map<string, Liveness>>();
 
 /**
  * For a set of outputs: which steps they depend on (`needed`), and the last needed step reading each
- * step's tangent (aliases extend their source's life; outputs live to the end).
+ * step's tangent (outputs live to the end).
  */
 function liveness(plan: Plan, outputs: readonly number[]): Liveness {
   const key = outputs.join(",");
@@ -137,10 +137,7 @@ function liveness(plan: Plan, outputs: readonly number[]): Liveness {
   const lastUse = new Int32Array(n).fill(-1);
   plan.steps.forEach((s, i) => { if (needed[i]) s.inputs.forEach((k) => (lastUse[k] = i)); });
   for (const o of outputs) lastUse[o] = n;
-  for (let i = n - 1; i >= 0; i--) {
-    const a = plan.steps[i].alias;
-    if (a >= 0 && needed[i]) lastUse[a] = Math.max(lastUse[a], lastUse[i]);
-  }
+  // (An alias shares its source's tangent buffer, but holds its own reference: no need to extend the source's life.)
   const result = { lastUse, needed };
   byOut.set(key, result);
   return result;

@@ -125,6 +125,7 @@ export function compilePlan(fetches: readonly Node[], feedShapes: ReadonlyMap<nu
   const slotSizes: number[] = [];
   const free = new Map<number, number[]>();
   const slots: number[] = new Array(order.length).fill(-1);
+  const owner = (k: number): number => (alias[k] >= 0 ? owner(alias[k]) : k); // the step whose buffer k's data is
   const release = (k: number) => {
     const size = slotSizes[slots[k]];
     const list = free.get(size);
@@ -138,8 +139,8 @@ export function compilePlan(fetches: readonly Node[], feedShapes: ReadonlyMap<nu
     if (slot === undefined) { slot = slotSizes.length; slotSizes.push(size); }
     slots[i] = slot;
     if (keepAll) return;
-    // Inputs read for the last time here are free from the next step on (never while being read).
-    for (const k of new Set(n.inputs.map((x) => index.get(x.id)!))) if (lastUse[k] === i && slots[k] >= 0) release(k);
+    // Buffers read for the last time here (directly or through an alias) are free from the next step on.
+    for (const k of new Set(n.inputs.map((x) => owner(index.get(x.id)!)))) if (lastUse[k] === i && slots[k] >= 0) release(k);
     if (lastUse[i] === i) release(i);
   });
   const bytes = slotSizes.reduce((s, n) => s + n, 0) * 8;
