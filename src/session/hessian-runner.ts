@@ -118,11 +118,16 @@ class HessianWorker {
       else done.reject(new Error(`Hessian worker failed: ${m.error}`));
       this.next();
     });
-    this.worker.on("error", (e: Error) => {
+    const fail = (e: Error) => {
+      // A dead worker leaves the pool; the next Hessian starts a new one.
+      const at = pool.indexOf(this);
+      if (at >= 0) pool.splice(at, 1);
       this.current?.reject(e);
       this.current = null;
       for (const w of this.waiting.splice(0)) w.reject(e);
-    });
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", (code) => fail(new Error(`Hessian worker exited with code ${code}`)));
   }
   private readonly sent = new Set<number>();
   /** True if this worker already holds the job (then only its id is sent); marks it as held. */
