@@ -79,6 +79,15 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   const batch = options.batch ?? DEFAULT_BATCH;
   if (!Number.isInteger(batch) || batch < 1) throw new GraphError(`computeHessian: batch must be a positive integer, got ${batch}`);
   const gradient = flatValues(gradSteps.map((k) => tensors[k].data), n);
+  if (dependentXs(xs)) {
+    // An x computed from another x (e.g. [w, h] with h = f(w)): tf.gradients' mixed derivatives are then
+    // not symmetric. Tangents give the columns d(grad)/dx_j; the tutorial's rows are their transpose.
+    const columns = new Float64Array(n * n);
+    tangentRows(job, tensors, 0, n, columns, batch, false);
+    const matrix = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) matrix[i * n + j] = columns[j * n + i];
+    return { layout, n, matrix, gradient, mode, workers: 0 };
+  }
   const workers = workerCount(options.workers ?? "auto", n, plan.slotSizes.reduce((s, v) => s + v, 0));
   // With workers, the matrix lives in shared memory and each thread writes its rows in place.
   const matrix = workers > 1 ? new Float64Array(new SharedArrayBuffer(n * n * 8)) : new Float64Array(n * n);
@@ -168,6 +177,23 @@ function workerCount(requested: number | "auto", n: number, planElements: number
   const work = n * planElements;
   const threshold = pool.length > 0 ? 2e6 : 2e7;
   return work > threshold ? Math.min(2, availableParallelism()) : 1;
+}
+
+/** True when some x is computed from another x (then the Hessian of tf.gradients is not symmetric). */
+function dependentXs(xs: Node[]): boolean {
+  const ids = new Set(xs.map((x) => x.id));
+  for (const x of xs) {
+    const seen = new Set<number>();
+    const stack = [...x.inputs];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n.id)) continue;
+      seen.add(n.id);
+      if (ids.has(n.id)) return true;
+      stack.push(...n.inputs);
+    }
+  }
+  return false;
 }
 
 function flatValues(parts: Float64Array[], n: number): Float64Array {
