@@ -33,6 +33,11 @@ describe("initializers", () => {
     expect(Math.abs(variance(w) / (limit * limit / 3) - 1)).toBeLessThan(0.05);
   });
 
+  it("the API takes TF's camelCase names too", () => {
+    expect(values({ type: "randomNormal", shape: [5], seed: 2 })).toEqual(values({ type: "random_normal", shape: [5], seed: 2 }));
+    expect(values({ type: "glorotUniform", shape: [3, 4], seed: 2 })).toEqual(values({ type: "glorot_uniform", shape: [3, 4], seed: 2 }));
+  });
+
   it("a bad initializer is a GraphError naming the variable", () => {
     expect(() => new Graph().variable({ type: "ones", shape: [2, -1] }, "w9")).toThrow(GraphError);
     expect(() => new Graph().variable({ type: "ones", shape: [2, -1] }, "w9")).toThrow(/w9/);

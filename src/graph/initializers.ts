@@ -3,13 +3,13 @@ import { sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
 import { fromNested } from "./tensor.js";
 
-/** How a variable gets its initial value, when not given explicitly (TF's initializers, seeded). */
+/** How a variable gets its initial value, when not given explicitly (TF's initializers, seeded; camelCase names accepted too). */
 export type Initializer =
   | { type: "zeros"; shape: number[] }
   | { type: "ones"; shape: number[] }
   | { type: "constant"; shape: number[]; value: number }
-  | { type: "random_normal"; shape: number[]; mean?: number; stddev?: number; seed?: number }
-  | { type: "glorot_uniform"; shape: number[]; seed?: number };
+  | { type: "random_normal" | "randomNormal"; shape: number[]; mean?: number; stddev?: number; seed?: number }
+  | { type: "glorot_uniform" | "glorotUniform"; shape: number[]; seed?: number };
 
 /** Mulberry32: a small deterministic PRNG so seeded initializers give the same values everywhere. */
 export function mulberry32(seed: number): () => number {
@@ -27,7 +27,9 @@ export function mulberry32(seed: number): () => number {
 export function initialValue(init: NestedArray | Tensor | Initializer, name: string): Tensor {
   if (typeof init === "number" || Array.isArray(init)) return fromNested(init, `variable '${name}'`);
   if ((init as Tensor).data instanceof Float64Array) return init as Tensor;
-  const spec = init as Initializer;
+  const given = init as Initializer | { type: "randomNormal" | "glorotUniform" };
+  // The API also takes TF's camelCase names (randomNormal, glorotUniform) for the spec's snake_case ones.
+  const spec = (given.type === "randomNormal" ? { ...given, type: "random_normal" } : given.type === "glorotUniform" ? { ...given, type: "glorot_uniform" } : given) as Initializer;
   const shape = spec.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new GraphError(`variable '${name}': initializer needs a shape of non-negative integers`, name);
   const data = new Float64Array(sizeOf(shape));
