@@ -38,10 +38,28 @@ export function tensorJson(t: Tensor): string {
 
 /** Writes an n×n row-major matrix as nested JSON arrays, one row at a time. */
 export function writeMatrixJson(w: ChunkedWriter, m: Float64Array, rows: number, cols: number): void {
-  w.write("[");
-  for (let i = 0; i < rows; i++) {
-    if (i) w.write(",");
-    w.write(JSON.stringify(Array.from(m.subarray(i * cols, (i + 1) * cols))));
-  }
-  w.write("]");
+  writeTensorJson(w, m, [rows, cols]);
+}
+
+/** Writes a row-major tensor of any shape as nested JSON arrays, streaming its innermost rows (never one giant string or nested JS array). */
+export function writeTensorJson(w: ChunkedWriter, data: Float64Array, shape: readonly number[]): void {
+  const num = (v: number) => (Number.isFinite(v) ? String(v) : "null"); // JSON's number text
+  if (shape.length === 0) { w.write(num(data[0])); return; }
+  const inner = shape[shape.length - 1];
+  let offset = 0;
+  const walk = (depth: number): void => {
+    if (depth === shape.length - 1) {
+      let line = "[";
+      for (let j = 0; j < inner; j++) line += (j ? "," : "") + num(data[offset++]);
+      w.write(line + "]");
+      return;
+    }
+    w.write("[");
+    for (let i = 0; i < shape[depth]; i++) {
+      if (i) w.write(",");
+      walk(depth + 1);
+    }
+    w.write("]");
+  };
+  walk(0);
 }

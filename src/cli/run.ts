@@ -4,7 +4,7 @@ import { sizeOf } from "../graph/shape.js";
 import { toNested, type Tensor } from "../graph/tensor.js";
 import { formatMatrix, fmt } from "../report/text.js";
 import type { SpecResult } from "../spec/run.js";
-import { ChunkedWriter, tensorJson, writeMatrixJson } from "./json-out.js";
+import { ChunkedWriter, tensorJson, writeMatrixJson, writeTensorJson } from "./json-out.js";
 
 /** Scalar facts about a Hessian, for --summary and for big matrices. */
 export function hessianSummary(h: Float64Array, n: number, layout: FlatEntry[]) {
@@ -44,7 +44,8 @@ export function printRunJson(r: SpecResult, summary: boolean): void {
       w.write(`,"tf_hessians":{`);
       h.layout.forEach((e, k) => {
         if (k) w.write(",");
-        w.write(`${JSON.stringify(e.name)}:${tensorJson({ shape: [...e.shape, ...e.shape], data: h.tfHessian(k) })}`);
+        w.write(`${JSON.stringify(e.name)}:`);
+        writeTensorJson(w, h.tfHessian(k), [...e.shape, ...e.shape]);
       });
       w.write("}");
     }
