@@ -2,6 +2,7 @@
 import type { FlatEntry } from "../autodiff/hessian.js";
 import { sizeOf } from "../graph/shape.js";
 import { toNested, type Tensor } from "../graph/tensor.js";
+import { offdiagonalShare } from "../report/compare.js";
 import { formatMatrix, fmt } from "../report/text.js";
 import type { SpecResult } from "../spec/run.js";
 import { ChunkedWriter, tensorJson, writeMatrixJson, writeTensorJson } from "./json-out.js";
@@ -109,6 +110,8 @@ export function printRunText(r: SpecResult, description: string | undefined, sum
         out.push(formatMatrix(h.tfHessian(k), e.size, [{ ...e, offset: 0 }]));
       }
     });
+    const share = offdiagonalShare({ n: h.n, xs: h.layout, hessian: h.exact });
+    out.push("", `The blocks tf.hessians never builds carry ${(100 * share).toFixed(1)}% of the Hessian's Frobenius norm; 'hessflow compare' shows what that changes (spectra, saddles, Newton steps).`);
   }
   process.stdout.write(out.join("\n") + "\n");
 }

@@ -175,13 +175,9 @@ export function verdictSentences(r: Omit<CompareReport, 'verdict'>): string[] {
   return out;
 }
 
-/** Compares the exact Hessian with the tf.hessians-style block-diagonal one: blocks, spectra, Newton steps, verdict. */
-export function compareHessians(input: HessianInput): CompareReport {
-  validateInput(input);
+/** Frobenius norm and max |entry| of every variable-pair block, with the total and off-diagonal sums of squares. */
+export function blockStats(input: HessianInput): { blocks: BlockStat[]; total: number; off: number } {
   const { n, xs, hessian: h } = input;
-  let asymmetry = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) asymmetry = Math.max(asymmetry, Math.abs(h[i * n + j] - h[j * n + i]));
-
   const blocks: BlockStat[] = [];
   let total = 0, off = 0;
   for (const a of xs) {
@@ -195,6 +191,23 @@ export function compareHessians(input: HessianInput): CompareReport {
       if (a !== b) off += s;
     }
   }
+  return { blocks, total, off };
+}
+
+/** ‖H − B‖_F / ‖H‖_F: the share of the Hessian's Frobenius norm in the blocks tf.hessians drops. */
+export function offdiagonalShare(input: HessianInput): number {
+  const { total, off } = blockStats(input);
+  return total > 0 ? Math.sqrt(off / total) : 0;
+}
+
+/** Compares the exact Hessian with the tf.hessians-style block-diagonal one: blocks, spectra, Newton steps, verdict. */
+export function compareHessians(input: HessianInput): CompareReport {
+  validateInput(input);
+  const { n, xs, hessian: h } = input;
+  let asymmetry = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) asymmetry = Math.max(asymmetry, Math.abs(h[i * n + j] - h[j * n + i]));
+
+  const { blocks, total, off } = blockStats(input);
 
   const full = eigBlock(h, n, 0, n);
   const parts = xs.map((x) => eigBlock(h, n, x.offset, x.size));
