@@ -34,33 +34,41 @@ export const matmulOp: OpDef<A> = {
     return [matmul(b, dy, { transposeA: true, transposeB: true }), matmul(dy, a, { transposeA: true, transposeB: true })];
   },
   // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB), for all B tangents in two large products.
-  jvp({ inputs: [a, b], out, tangents: [ta, tb], batch, alloc, attrs: { transposeA = false, transposeB = false } }) {
+  jvp({ inputs: [a, b], out, tangents: [ta, tb], batch, alloc, firstNeeded = 0, attrs: { transposeA = false, transposeB = false } }) {
     if (!ta && !tb) return null;
     const m = out.shape[0], n = out.shape[1], k = transposeA ? a.shape[0] : a.shape[1];
     const res = alloc(batch * m * n);
     if (ta) {
       // Stack op(dA) of every tangent as rows: [(B·m) × k] · op(B) is the batch-major result directly.
       const rowsA = transposeA ? transposeEach(ta, batch, k, m) : ta;
-      matmulKernel(rowsA, b.data, res, batch * m, k, n, false, transposeB, true);
+      const skip = Math.min(m, Math.floor(firstNeeded / n)); // leading output rows nobody needs
+      if (skip === 0) matmulKernel(rowsA, b.data, res, batch * m, k, n, false, transposeB, true);
+      else for (let t = 0; t < batch; t++) matmulKernel(rowsA, b.data, res, m - skip, k, n, false, transposeB, true, (t * m + skip) * k, 0, (t * m + skip) * n);
     }
     if (tb) {
-      if (transposeB) {
-        // Every tangent's dB is n×k: stacked, they are the rows of one [(B·n) × k] operand; scatter [m × (B·n)] to [B, m, n].
+      // Row-sparse tangents (one-hot seeds and what follows them) go through the skipping loop below.
+      const live = transposeB ? null : nonzeroRowFlags(tb, batch * k, n);
+      let liveRows = 0;
+      if (live) for (let r = 0; r < batch * k; r++) liveRows += live[r];
+      if (transposeB || (k >= 8 && liveRows > (batch * k) / 2)) {
+        // Every tangent's dB as n×k rows (transposed first unless given so): stacked, they are one
+        // [(B·n) × k] operand of a single blocked product; scatter its [m × (B·n)] result to [B, m, n].
+        const cols = transposeB ? tb : transposeEach(tb, batch, k, n);
         const wide = scratch(m * batch * n);
-        matmulKernel(a.data, tb, wide, m, k, batch * n, transposeA, true);
+        matmulKernel(a.data, cols, wide, m, k, batch * n, transposeA, true);
         for (let t = 0; t < batch; t++) for (let i = 0; i < m; i++) {
           const src = i * batch * n + t * n, dst = t * m * n + i * n;
           for (let j = 0; j < n; j++) res[dst + j] += wide[src + j];
         }
       } else {
-        // res[t, i, :] += op(A)[i, p] · dB[t, p, :], skipping the all-zero rows of row-sparse tangents.
-        const A = a.data, live = nonzeroRowFlags(tb, batch * k, n);
+        // Short inner dimension: res[t, i, :] += op(A)[i, p] · dB[t, p, :], skipping all-zero rows of row-sparse tangents.
+        const A = a.data, flags = live!;
         for (let t = 0; t < batch; t++) {
           const bo = t * k * n, co = t * m * n;
           for (let i = 0; i < m; i++) {
             const ci = co + i * n;
             for (let p = 0; p < k; p++) {
-              if (!live[t * k + p]) continue;
+              if (!flags[t * k + p]) continue;
               const av = transposeA ? A[p * m + i] : A[i * k + p];
               if (av === 0) continue;
               const bp = bo + p * n;

@@ -56,6 +56,8 @@ export interface JvpArgs<A> {
   readonly attrs: A;
   /** A buffer of `size` elements from the executor's pool (returned to it when dead); zero-filled unless `zero` is false. */
   alloc(size: number, zero?: boolean): Float64Array;
+  /** When set, each tangent's output entries before this flat index are not needed (they may be left as zeros). */
+  readonly firstNeeded?: number;
   /** Caches a value derived from primal values only, for the whole Hessian (they do not change between batches). */
   memo<T>(key: string, make: () => T): T;
 }

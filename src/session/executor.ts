@@ -77,9 +77,10 @@ export class TangentContext {
  * Pushes a batch of B tangents through the plan (forward mode). `seeds` gives the tangents of some
  * source steps (batch-major, B·size); returns the tangents of `outputs` (null where structurally zero).
  * Steps with no nonzero input tangent are skipped; buffers go back to the pool after their last reader.
- * The caller owns the returned buffers and should give them back with ctx.release.
+ * The caller owns the returned buffers and should give them back with ctx.release. `partial` tells
+ * some steps that the first entries of each of their outputs are not needed (see JvpArgs.firstNeeded).
  */
-export function runTangents(ctx: TangentContext, values: readonly Tensor[], seeds: ReadonlyMap<number, Float64Array>, batch: number, outputs: readonly number[]): (Float64Array | null)[] {
+export function runTangents(ctx: TangentContext, values: readonly Tensor[], seeds: ReadonlyMap<number, Float64Array>, batch: number, outputs: readonly number[], partial?: ReadonlyMap<number, number>): (Float64Array | null)[] {
   const { plan } = ctx;
   const n = plan.steps.length;
   const tangents: (Float64Array | null)[] = new Array(n).fill(null);
@@ -98,7 +99,7 @@ export function runTangents(ctx: TangentContext, values: readonly Tensor[], seed
         const def = OPS[step.op] as { jvp(a: JvpArgs<unknown>): Float64Array | null };
         const memo = ctx.memos[i];
         t = def.jvp({
-          inputs: step.inputs.map((k) => values[k]), out: values[i], tangents: ins, batch, attrs: step.attrs, alloc,
+          inputs: step.inputs.map((k) => values[k]), out: values[i], tangents: ins, batch, attrs: step.attrs, alloc, firstNeeded: partial?.get(i),
           memo: <T>(key: string, make: () => T): T => {
             if (!memo.has(key)) memo.set(key, make());
             return memo.get(key) as T;

@@ -46,7 +46,10 @@ export function tangentRows(job: TangentJob, values: readonly Tensor[], from: nu
       const seed = ctx.alloc(B * size);
       for (let b = 0; b < B; b++) seed[b * size + (c0 - offset + b)] = 1;
       const first = symmetric ? k : 0;
-      const tangents = runTangents(ctx, values, new Map([[xSteps[k], seed]]), B, gradSteps.slice(first));
+      // By symmetry the diagonal block needs only the columns from this chunk's first row on.
+      const producer = symmetric ? diagonalProducer(job, k) : -1;
+      const partial = producer >= 0 && c0 > offset ? new Map([[producer, c0 - offset]]) : undefined;
+      const tangents = runTangents(ctx, values, new Map([[xSteps[k], seed]]), B, gradSteps.slice(first), partial);
       tangents.forEach((t, jj) => {
         if (!t) return;
         const j = jj + first;
@@ -61,12 +64,38 @@ export function tangentRows(job: TangentJob, values: readonly Tensor[], from: nu
   }
 }
 
-/** Copies the transposes of the upper blocks into the lower ones (entries left out by symmetric tangentRows). */
+/**
+ * Copies upper-triangle entries into the lower triangle: the entries symmetric tangentRows leaves out
+ * (earlier variables' columns, and the diagonal block's columns before each chunk's first row).
+ */
 export function mirrorLowerBlocks(h: Float64Array, layout: FlatEntry[]): void {
   const n = layout.reduce((s, e) => s + e.size, 0);
-  for (const { offset, size } of layout) {
-    for (let r = offset; r < offset + size; r++) for (let c = 0; c < offset; c++) h[r * n + c] = h[c * n + r];
+  for (let r = 0; r < n; r++) for (let c = 0; c < r; c++) h[r * n + c] = h[c * n + r];
+}
+
+const producers = new WeakMap<TangentJob, number[]>();
+
+/**
+ * The step whose output is x_k's gradient (through reshapes), if nothing else reads it: then it may
+ * skip the diagonal block's leading columns. −1 when that is not safe.
+ */
+function diagonalProducer(job: TangentJob, k: number): number {
+  let list = producers.get(job);
+  if (!list) {
+    const { plan, gradSteps, xSteps } = job;
+    const readers = new Map<number, number[]>();
+    plan.steps.forEach((s, i) => s.inputs.forEach((j) => readers.set(j, [...(readers.get(j) ?? []), i])));
+    list = gradSteps.map((g, kk) => {
+      const chain = [g];
+      let p = g;
+      while (plan.steps[p].alias >= 0 && plan.steps[p].op !== "stop_gradient") chain.push((p = plan.steps[p].alias));
+      const onlyChain = chain.every((c, i) => (readers.get(c) ?? []).every((r) => i > 0 && r === chain[i - 1]));
+      const shared = gradSteps.some((o, j) => j !== kk && chain.includes(o)) || xSteps.some((x) => chain.includes(x));
+      return onlyChain && !shared && plan.steps[p].inputs.length > 0 ? p : -1;
+    });
+    producers.set(job, list);
   }
+  return list[k];
 }
 
 /** Rows [0, n) cut into chunks of at most `batch` rows that never cross a variable's block. */
