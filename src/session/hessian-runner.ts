@@ -15,6 +15,9 @@ import type { Feed, Session } from "./session.js";
 import type { WorkerRequest } from "./hessian-worker.js";
 import { DEFAULT_BATCH, mirrorLowerBlocks, rowChunks, tangentRows, tangentRowsShared, type TangentJob } from "./tangent-rows.js";
 
+/** Elements (of 8 bytes) one batched tangent buffer may hold when the batch size is chosen automatically. */
+const TANGENT_BUFFER_ELEMENTS = 1 << 19;
+
 /** How to compute a Hessian. */
 export type HessianMode = "rows" | "batched";
 
@@ -24,7 +27,7 @@ export interface HessianOptions {
   mode?: HessianMode;
   /** Worker threads for batched mode: a number, or "auto" (default) to use them when n is large enough. */
   workers?: number | "auto";
-  /** Directions per tangent batch. */
+  /** Directions per tangent batch (default: 64, fewer for big layers so each tangent buffer stays under 4 MB). */
   batch?: number;
 }
 
@@ -76,7 +79,9 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
     jobs.set(plan, (job = { id: nextJobId++, plan, layout, xSteps, gradSteps: plan.fetchSteps.slice(0, grads.length) }));
   }
   const gradSteps = job.gradSteps;
-  const batch = options.batch ?? DEFAULT_BATCH;
+  // Batch size: up to 64 directions, fewer when one tangent buffer would pass 4 MB (memory, and cache).
+  const largest = Math.max(1, ...plan.slotSizes);
+  const batch = options.batch ?? Math.max(1, Math.min(DEFAULT_BATCH, Math.floor(TANGENT_BUFFER_ELEMENTS / largest)));
   if (!Number.isInteger(batch) || batch < 1) throw new GraphError(`computeHessian: batch must be a positive integer, got ${batch}`);
   const gradient = flatValues(gradSteps.map((k) => tensors[k].data), n);
   if (dependentXs(xs)) {
