@@ -133,6 +133,14 @@ describe("compare", () => {
   });
 });
 
+describe("compare on a big Hessian", () => {
+  it("refuses above 1,500 parameters without --spectra, before computing anything", async () => {
+    const t0 = performance.now();
+    expectOneLineError(await cli(["compare", fixture("cases/b-5k.json")]), /4810 parameters.*--spectra/);
+    expect(performance.now() - t0).toBeLessThan(20_000); // refused up front (a generous bound, not a timing claim)
+  });
+});
+
 describe("run --out", () => {
   it("writes the Hessian as NPY v1 float64 with the same numbers as --json", async () => {
     const npy = join(dir, "seed.npy");

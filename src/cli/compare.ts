@@ -1,4 +1,5 @@
 // `hessflow compare SPEC`: the exact Hessian against the tf.hessians-style block diagonal, in words, numbers and pictures.
+import { flatLayout } from "../autodiff/hessian.js";
 import { compareHessians } from "../report/compare.js";
 import { writeFileAtomic } from "../report/files.js";
 import { reportHtml } from "../report/html.js";
@@ -24,11 +25,12 @@ export async function compareCommand(args: string[]): Promise<number> {
   }
   const loaded = loadSpec(readSpecFile(spec));
   if (!loaded.hessian) usage(`compare needs the spec to ask for outputs.hessian`);
+  const n = flatLayout(loaded.hessian.xs).reduce((sum, e) => sum + e.size, 0);
+  if (n > SPECTRA_LIMIT && !values.spectra) {
+    usage(`the Hessian has ${n} parameters: its eigen-decomposition (ml-matrix, O(n³)) would take minutes; pass --spectra to do it anyway, or use 'run --summary'`);
+  }
   const result = await runSpec(loaded, opts);
   const h = result.hessian!;
-  if (h.n > SPECTRA_LIMIT && !values.spectra) {
-    usage(`the Hessian has ${h.n} parameters: its eigen-decomposition (ml-matrix, O(n³)) would take minutes; pass --spectra to do it anyway, or use 'run --summary'`);
-  }
   const input: HessianInput = { n: h.n, xs: h.layout, hessian: h.exact, gradient: h.gradient };
   const report = compareHessians(input);
   const meta = { name: loaded.doc.name, description: loaded.doc.description };

@@ -15,7 +15,8 @@ commands:
       --workers N      threads for batched mode (default: auto)
       --out FILE       also write the Hessian to FILE.npy (NumPy float64) or FILE.csv
   compare SPEC   exact Hessian vs tf.hessians-style block diagonal: blocks, spectra, verdict
-      --json, --svg FILE, --html FILE, --mode M
+      --json, --svg FILE, --html FILE, --mode M, --workers N
+      --spectra        decompose even above 1,500 parameters (ml-matrix, O(n³): minutes)
   validate SPEC  every problem in a spec, each with its JSON path   [--json]
   graph SPEC     the graph for Graphviz (--dot) or Markdown (--mermaid)   [--gradients]
   help           this text`;
