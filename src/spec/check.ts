@@ -87,7 +87,7 @@ export function checkSpec(doc: SpecDoc): SpecCheck {
     at(`$.nodes[${byName.get(start)!.index}]`, start, `cycle ${[...cycle, start].join(" → ")}`);
   }
 
-  // 5. Feeds: known, placeholders, rectangular, of the declared shape (no shape means a scalar, as the loader reads it); every placeholder fed.
+  // 5. Feeds: known, placeholders, rectangular, of the declared shape (none declared: any shape of the fed rank); every placeholder fed.
   const feed = doc.feed ?? {};
   for (const [name, value] of Object.entries(feed)) {
     const path = `$.feed${member(name)}`;
