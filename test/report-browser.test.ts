@@ -1,18 +1,18 @@
 // Renders the seed report in headless Chromium and checks the screenshot shows coloured heatmaps.
 // Needs /usr/bin/chromium (CI installs it); set HESSFLOW_SKIP_BROWSER=1 to skip on machines without it.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
-import { compareHessians } from '../src/report/compare.js';
-import { reportHtml } from '../src/report/html.js';
-import { decodePng, type DecodedPng } from '../src/report/png.js';
-import { referenceInput } from './report-fixtures.js';
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { compareHessians } from "../src/report/compare.js";
+import { reportHtml } from "../src/report/html.js";
+import { decodePng, type DecodedPng } from "../src/report/png.js";
+import { referenceInput } from "./report-fixtures.js";
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -33,18 +33,18 @@ function darkRuns(p: DecodedPng, y: number, minLen: number): [number, number][] 
   return runs;
 }
 
-describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === '1')('report in headless Chromium', () => {
-  it('renders the seed heatmaps with red and blue cells', async () => {
+describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === "1")("report in headless Chromium", () => {
+  it("renders the seed heatmaps with red and blue cells", async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} missing: install chromium or set HESSFLOW_SKIP_BROWSER=1`).toBe(true);
-    const dir = mkdtempSync(join(tmpdir(), 'hessflow-browser-'));
-    const profile = mkdtempSync(join(tmpdir(), 'hessflow-chromium-profile-'));
+    const dir = mkdtempSync(join(tmpdir(), "hessflow-browser-"));
+    const profile = mkdtempSync(join(tmpdir(), "hessflow-chromium-profile-"));
     dirs.push(dir, profile);
-    const input = referenceInput('seed');
-    const htmlPath = join(dir, 'seed.html'), shot = join(dir, 'seed.png');
-    writeFileSync(htmlPath, reportHtml(input, compareHessians(input), { name: 'seed', description: 'MLP 3-2-1, mse_half, 4 samples' }));
+    const input = referenceInput("seed");
+    const htmlPath = join(dir, "seed.html"), shot = join(dir, "seed.png");
+    writeFileSync(htmlPath, reportHtml(input, compareHessians(input), { name: "seed", description: "MLP 3-2-1, mse_half, 4 samples" }));
     await promisify(execFile)(CHROMIUM, [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, `--screenshot=${shot}`, '--window-size=1400,1000',
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`, `--screenshot=${shot}`, "--window-size=1400,1000",
       pathToFileURL(htmlPath).href,
     ], { timeout: 90_000 });
     const png = decodePng(readFileSync(shot));
@@ -76,15 +76,15 @@ describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === '1')('report in headless C
   }, 120_000);
 });
 
-describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === '1')('standalone SVG heatmaps in headless Chromium', () => {
+describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === "1")("standalone SVG heatmaps in headless Chromium", () => {
   /** Renders a file in Chromium and returns the screenshot, decoded. */
   async function screenshot(file: string, width: number, height: number): Promise<DecodedPng> {
-    const profile = mkdtempSync(join(tmpdir(), 'hessflow-chromium-profile-'));
+    const profile = mkdtempSync(join(tmpdir(), "hessflow-chromium-profile-"));
     dirs.push(profile);
     const shot = `${file}.png`;
     await promisify(execFile)(CHROMIUM, [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, `--screenshot=${shot}`, `--window-size=${width},${height}`,
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`, `--screenshot=${shot}`, `--window-size=${width},${height}`,
       pathToFileURL(file).href,
     ], { timeout: 90_000 });
     return decodePng(readFileSync(shot));
@@ -103,16 +103,16 @@ describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === '1')('standalone SVG heatm
     });
   }
 
-  for (const [name, n] of [['seed', 11], ['b-200', 193]] as const) {
-    it(`draws the ${name} heatmaps (${n > 64 ? 'raster' : 'vector'} cells) from the SVG file alone`, async () => {
-      const { loadSpec } = await import('../src/spec/load.js');
-      const { runSpec } = await import('../src/spec/run.js');
-      const { heatmapsSvg } = await import('../src/report/svg.js');
-      const spec = loadSpec(JSON.parse(readFileSync(new URL(`./fixtures/cases/${name}.json`, import.meta.url), 'utf8')));
+  for (const [name, n] of [["seed", 11], ["b-200", 193]] as const) {
+    it(`draws the ${name} heatmaps (${n > 64 ? "raster" : "vector"} cells) from the SVG file alone`, async () => {
+      const { loadSpec } = await import("../src/spec/load.js");
+      const { runSpec } = await import("../src/spec/run.js");
+      const { heatmapsSvg } = await import("../src/report/svg.js");
+      const spec = loadSpec(JSON.parse(readFileSync(new URL(`./fixtures/cases/${name}.json`, import.meta.url), "utf8")));
       const h = (await runSpec(spec)).hessian!;
       expect(h.n).toBe(n);
       const input = { n: h.n, xs: h.layout, hessian: h.exact, gradient: h.gradient };
-      const dir = mkdtempSync(join(tmpdir(), 'hessflow-svg-'));
+      const dir = mkdtempSync(join(tmpdir(), "hessflow-svg-"));
       dirs.push(dir);
       const file = join(dir, `${name}.svg`);
       writeFileSync(file, heatmapsSvg(input, compareHessians(input)));

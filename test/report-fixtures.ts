@@ -1,11 +1,11 @@
 // Shared loaders for the report tests (not a test file itself).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { HessianInput, VariableBlock } from '../src/report/types.js';
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { HessianInput, VariableBlock } from "../src/report/types.js";
 
 /** Loads test/fixtures/reference/<name>.json. */
 export function loadReference(name: string): any {
-  return JSON.parse(readFileSync(fileURLToPath(new URL(`./fixtures/reference/${name}.json`, import.meta.url)), 'utf8'));
+  return JSON.parse(readFileSync(fileURLToPath(new URL(`./fixtures/reference/${name}.json`, import.meta.url)), "utf8"));
 }
 
 /** Builds the variable layout from [{name, shape}] in flatten order. */

@@ -1,7 +1,7 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import type {
   BlockStat, CompareReport, Definiteness, HessianInput, Inertia, NewtonStep, Pair, VariableBlock,
-} from './types.js';
+} from "./types.js";
 
 /** Eigenvalues with |λ| ≤ ZERO_TOL·max|λ| count as zero (inertia, condition numbers, pseudo-inverse). */
 export const ZERO_TOL = 1e-9;
@@ -71,10 +71,10 @@ export function inertiaOf(values: number[], tol = ZERO_TOL): Inertia {
 
 /** Definiteness read off an inertia. */
 export function definitenessOf(i: Inertia): Definiteness {
-  if (i.negative === 0 && i.positive === 0) return 'zero';
-  if (i.negative === 0) return i.zero === 0 ? 'positive definite' : 'positive semi-definite';
-  if (i.positive === 0) return i.zero === 0 ? 'negative definite' : 'negative semi-definite';
-  return 'indefinite';
+  if (i.negative === 0 && i.positive === 0) return "zero";
+  if (i.negative === 0) return i.zero === 0 ? "positive definite" : "positive semi-definite";
+  if (i.positive === 0) return i.zero === 0 ? "negative definite" : "negative semi-definite";
+  return "indefinite";
 }
 
 /** [max|λ|/min|λ| (Infinity if any λ counts as zero), same over the nonzero λ only (NaN if none)]. */
@@ -130,7 +130,7 @@ function newtonStep(input: HessianInput, g: Float64Array, eigs: Eig[], offsets: 
   const hp = matvec(input.hessian, input.n, p, blocks);
   const r = hp.map((x, i) => x + g[i]);
   const gn = norm(g);
-  return { step: p, method: dropped ? 'pseudo-inverse' : 'solve', dropped, norm: norm(p), residual: gn ? norm(r) / gn : 0 };
+  return { step: p, method: dropped ? "pseudo-inverse" : "solve", dropped, norm: norm(p), residual: gn ? norm(r) / gn : 0 };
 }
 
 /** Angle in degrees between two vectors; null if either is zero. */
@@ -143,34 +143,34 @@ export function angleDegrees(a: Float64Array, b: Float64Array): number | null {
 }
 
 const GLOSS: Record<Definiteness, string> = {
-  'positive definite': 'a strict local minimum',
-  'positive semi-definite': 'a minimum with flat directions',
-  'negative definite': 'a strict local maximum',
-  'negative semi-definite': 'a maximum with flat directions',
-  indefinite: 'a saddle',
-  zero: 'no curvature at all',
+  "positive definite": "a strict local minimum",
+  "positive semi-definite": "a minimum with flat directions",
+  "negative definite": "a strict local maximum",
+  "negative semi-definite": "a maximum with flat directions",
+  indefinite: "a saddle",
+  zero: "no curvature at all",
 };
 
 /** Plain-language sentences summarising a report (without its verdict). */
-export function verdictSentences(r: Omit<CompareReport, 'verdict'>): string[] {
+export function verdictSentences(r: Omit<CompareReport, "verdict">): string[] {
   const { exact: de, tf_hessians: db } = r.definiteness;
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  let consequence = '';
-  if (de === 'indefinite' && db !== 'indefinite') consequence = ': the saddle is invisible to it';
-  else if (de !== 'indefinite' && db === 'indefinite') consequence = ': it reports a saddle that is not there';
-  else if (de !== db) consequence = ': it misreads the curvature';
-  else consequence = ': same curvature type, different numbers';
+  let consequence = "";
+  if (de === "indefinite" && db !== "indefinite") consequence = ": the saddle is invisible to it";
+  else if (de !== "indefinite" && db === "indefinite") consequence = ": it reports a saddle that is not there";
+  else if (de !== db) consequence = ": it misreads the curvature";
+  else consequence = ": same curvature type, different numbers";
   const out = [`exact: ${de} (${GLOSS[de]}); tf.hessians-style: ${db}${consequence}.`];
   const neg = r.inertia.exact.negative, negB = r.inertia.tf_hessians.negative;
   if (neg || negB) {
-    const count = (k: number, v: number[]) => (k ? `${k} (smallest ${v[0].toPrecision(4)})` : 'none');
+    const count = (k: number, v: number[]) => (k ? `${k} (smallest ${v[0].toPrecision(4)})` : "none");
     out.push(`Negative eigenvalues: the exact Hessian has ${count(neg, r.eigenvalues.exact)}, the block-diagonal one has ${count(negB, r.eigenvalues.tf_hessians)}.`);
   }
   const f = r.offdiagonal_frobenius_fraction;
   out.push(`The cross-variable blocks that tf.hessians drops carry ${pct(f)} of the Hessian's Frobenius norm (${pct(f * f)} of its sum of squares).`);
   if (r.newton && r.newton.angle_degrees !== null) {
     const a = r.newton.angle_degrees;
-    out.push(`The Newton steps from the two matrices point ${a.toFixed(1)}° apart${a > 90 ? ' (opposite half-spaces)' : ''}.`);
+    out.push(`The Newton steps from the two matrices point ${a.toFixed(1)}° apart${a > 90 ? " (opposite half-spaces)" : ""}.`);
   }
   return out;
 }
@@ -215,7 +215,7 @@ export function compareHessians(input: HessianInput): CompareReport {
   const inertia = { exact: inertiaOf(values.exact), tf_hessians: inertiaOf(values.tf_hessians) };
   const [ce, cen] = conditionNumbers(values.exact), [cb, cbn] = conditionNumbers(values.tf_hessians);
 
-  const base: Omit<CompareReport, 'verdict'> = {
+  const base: Omit<CompareReport, "verdict"> = {
     n,
     blocks,
     frobenius: { exact: Math.sqrt(total), tf_hessians: Math.sqrt(total - off) },

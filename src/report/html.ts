@@ -1,6 +1,6 @@
-import { escapeXml, heatmapsSvg, spectraSvg } from './svg.js';
-import { fmt, fmtShort, formatCompareReport, formatMatrix, inertiaText, newtonMethodText } from './text.js';
-import type { CompareReport, HessianInput } from './types.js';
+import { escapeXml, heatmapsSvg, spectraSvg } from "./svg.js";
+import { fmt, fmtShort, formatCompareReport, formatMatrix, inertiaText, newtonMethodText } from "./text.js";
+import type { CompareReport, HessianInput } from "./types.js";
 
 const CSS = `
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1420px; padding: 0 16px; color: #1d1d1f; line-height: 1.45; }
@@ -39,31 +39,31 @@ export function reportHtml(input: HessianInput, report: CompareReport, meta: { n
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const blockRows = names.map((row) => `<tr><th class="label">${e(row)}</th>${names.map((col) => {
     const b = r.blocks.find((s) => s.row === row && s.col === col)!;
-    const cls = b.in_tf_hessians ? 'kept' : 'dropped';
+    const cls = b.in_tf_hessians ? "kept" : "dropped";
     return `<td class="${cls}" title="${e(`${row} x ${col}`)}">${fmtShort(b.frobenius)} / ${fmtShort(b.max_abs)}<span class="tag">${cls}</span></td>`;
-  }).join('')}</tr>`).join('\n');
-  const neg = (v: number, cut: number) => (v < -cut ? ` class="neg"` : '');
-  const cut = (k: 'exact' | 'tf_hessians') => r.zero_tolerance * Math.max(0, ...r.eigenvalues[k].map(Math.abs));
+  }).join("")}</tr>`).join("\n");
+  const neg = (v: number, cut: number) => (v < -cut ? ` class="neg"` : "");
+  const cut = (k: "exact" | "tf_hessians") => r.zero_tolerance * Math.max(0, ...r.eigenvalues[k].map(Math.abs));
   const eigRows = shownIndices(r.n).map((i) => i < 0
     ? `<tr><td>…</td><td>…</td><td>…</td></tr>`
-    : `<tr><td>${i + 1}</td><td${neg(r.eigenvalues.exact[i], cut('exact'))}>${fmt(r.eigenvalues.exact[i])}</td><td${neg(r.eigenvalues.tf_hessians[i], cut('tf_hessians'))}>${fmt(r.eigenvalues.tf_hessians[i])}</td></tr>`).join('\n');
-  const row = (label: string, f: (k: 'exact' | 'tf_hessians') => string) => `<tr><td class="label">${label}</td><td>${f('exact')}</td><td>${f('tf_hessians')}</td></tr>`;
+    : `<tr><td>${i + 1}</td><td${neg(r.eigenvalues.exact[i], cut("exact"))}>${fmt(r.eigenvalues.exact[i])}</td><td${neg(r.eigenvalues.tf_hessians[i], cut("tf_hessians"))}>${fmt(r.eigenvalues.tf_hessians[i])}</td></tr>`).join("\n");
+  const row = (label: string, f: (k: "exact" | "tf_hessians") => string) => `<tr><td class="label">${label}</td><td>${f("exact")}</td><td>${f("tf_hessians")}</td></tr>`;
   const nw = r.newton;
   const newton = nw ? `<h2>Newton step p solving H p = −g</h2>
 <table><tr><th></th><th>exact H</th><th>tf.hessians-style B</th></tr>
-${row('method', (k) => e(newtonMethodText(nw[k])))}
-${row('‖p‖', (k) => fmt(nw[k].norm))}
-${row('‖H p + g‖ / ‖g‖', (k) => fmtShort(nw[k].residual))}
+${row("method", (k) => e(newtonMethodText(nw[k])))}
+${row("‖p‖", (k) => fmt(nw[k].norm))}
+${row("‖H p + g‖ / ‖g‖", (k) => fmtShort(nw[k].residual))}
 </table>
-<p>Angle between the two steps: <b>${nw.angle_degrees === null ? 'undefined (zero step)' : `${nw.angle_degrees.toFixed(2)}°`}</b>. Pseudo-inverse = minimum-norm least-squares step, dropping eigenvalues with |λ| ≤ ${r.zero_tolerance}·max|λ|.</p>` : '';
+<p>Angle between the two steps: <b>${nw.angle_degrees === null ? "undefined (zero step)" : `${nw.angle_degrees.toFixed(2)}°`}</b>. Pseudo-inverse = minimum-norm least-squares step, dropping eigenvalues with |λ| ≤ ${r.zero_tolerance}·max|λ|.</p>` : "";
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>hessflow: ${e(meta.name)}</title><style>${CSS}</style></head>
 <body>
 <h1>hessflow: ${e(meta.name)}</h1>
-${meta.description ? `<p class="desc">${e(meta.description)}</p>` : ''}
-<p>Exact Hessian H (all ${r.n}×${r.n} entries) versus what <code>tf.hessians</code> returns: one block per variable, i.e. the block-diagonal matrix B. Variables: ${input.xs.map((x) => `<code>${e(x.name)}[${x.shape.join(',')}]</code>`).join(' ')}.</p>
-<div class="verdict">${r.verdict.map((s) => `<p>${e(s)}</p>`).join('')}</div>
+${meta.description ? `<p class="desc">${e(meta.description)}</p>` : ""}
+<p>Exact Hessian H (all ${r.n}×${r.n} entries) versus what <code>tf.hessians</code> returns: one block per variable, i.e. the block-diagonal matrix B. Variables: ${input.xs.map((x) => `<code>${e(x.name)}[${x.shape.join(",")}]</code>`).join(" ")}.</p>
+<div class="verdict">${r.verdict.map((s) => `<p>${e(s)}</p>`).join("")}</div>
 <div class="cards">
 <div class="card"><div class="small">parameters</div><div class="big">${r.n}</div></div>
 <div class="card"><div class="small">dropped share of ‖H‖<sub>F</sub></div><div class="big">${pct(r.offdiagonal_frobenius_fraction)}</div></div>
@@ -74,26 +74,26 @@ ${meta.description ? `<p class="desc">${e(meta.description)}</p>` : ''}
 <div class="figure">${heatmapsSvg(input, r)}</div>
 <h2>Block map</h2>
 <p>Each cell: Frobenius norm / max |entry| of the (row, column) block. <b>Kept</b> blocks are what tf.hessians returns; <b>dropped</b> blocks are never computed. They carry ${pct(r.offdiagonal_frobenius_fraction)} of ‖H‖<sub>F</sub> (‖H − B‖<sub>F</sub> / ‖H‖<sub>F</sub> = ${fmt(r.offdiagonal_frobenius_fraction)}).</p>
-<table class="blocks"><tr><th></th>${names.map((c) => `<th>${e(c)}</th>`).join('')}</tr>
+<table class="blocks"><tr><th></th>${names.map((c) => `<th>${e(c)}</th>`).join("")}</tr>
 ${blockRows}
 </table>
 <h2>Spectra</h2>
 <div class="figure">${spectraSvg(r)}</div>
 <table><tr><th></th><th>exact H</th><th>tf.hessians-style B</th></tr>
-${row('inertia', (k) => inertiaText(r.inertia[k]))}
-${row('definiteness', (k) => e(r.definiteness[k]))}
-${row('condition number', (k) => fmtShort(r.condition_number[k], 6))}
-${row('… over nonzero eigenvalues', (k) => fmtShort(r.condition_number_nonzero[k], 6))}
-${row('‖·‖<sub>F</sub>', (k) => fmt(r.frobenius[k]))}
+${row("inertia", (k) => inertiaText(r.inertia[k]))}
+${row("definiteness", (k) => e(r.definiteness[k]))}
+${row("condition number", (k) => fmtShort(r.condition_number[k], 6))}
+${row("… over nonzero eigenvalues", (k) => fmtShort(r.condition_number_nonzero[k], 6))}
+${row("‖·‖<sub>F</sub>", (k) => fmt(r.frobenius[k]))}
 </table>
-<p>Eigenvalues, ascending${r.n > 24 ? ' (5 smallest and 5 largest)' : ''}; zero means |λ| ≤ ${r.zero_tolerance}·max|λ|; negative ones in red.</p>
+<p>Eigenvalues, ascending${r.n > 24 ? " (5 smallest and 5 largest)" : ""}; zero means |λ| ≤ ${r.zero_tolerance}·max|λ|; negative ones in red.</p>
 <table class="eigenvalues"><tr><th>#</th><th>exact H</th><th>tf.hessians-style B</th></tr>
 ${eigRows}
 </table>
 ${newton}
 <h2>Text report</h2>
 <details><summary>terminal version</summary><pre>${e(formatCompareReport(r, input))}</pre></details>
-<details><summary>Hessian matrix${r.n > 40 ? ' (summary)' : ''}</summary><pre>${e(formatMatrix(input.hessian, input.n, input.xs))}</pre></details>
+<details><summary>Hessian matrix${r.n > 40 ? " (summary)" : ""}</summary><pre>${e(formatMatrix(input.hessian, input.n, input.xs))}</pre></details>
 </body></html>
 `;
 }

@@ -1,10 +1,10 @@
-import type { VariableBlock } from './types.js';
+import type { VariableBlock } from "./types.js";
 
 /** Per-element labels in flatten (C) order, e.g. `w1[0,1]`; scalars get the bare name. */
 export function elementLabels(xs: VariableBlock[]): string[] {
   const out: string[] = [];
   for (const x of xs) {
-    for (let k = 0; k < x.size; k++) out.push(x.shape.length === 0 ? x.name : `${x.name}[${unravel(k, x.shape).join(',')}]`);
+    for (let k = 0; k < x.size; k++) out.push(x.shape.length === 0 ? x.name : `${x.name}[${unravel(k, x.shape).join(",")}]`);
   }
   return out;
 }
@@ -21,7 +21,7 @@ export function unravel(k: number, shape: number[]): number[] {
 
 /** `w1[2,3]`-style description of a variable's shape. */
 export function shapeLabel(x: VariableBlock): string {
-  return `${x.name}[${x.shape.join(',')}]`;
+  return `${x.name}[${x.shape.join(",")}]`;
 }
 
 /** Index of the variable that owns flat parameter i (xs sorted by offset). */

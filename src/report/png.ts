@@ -1,4 +1,4 @@
-import { deflateSync, inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from "node:zlib";
 
 /** A decoded 8-bit PNG: `channels` bytes per pixel (3 = RGB, 4 = RGBA), rows top to bottom. */
 export interface DecodedPng {
@@ -28,7 +28,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
-  out.set(Buffer.from(type, 'latin1'), 4);
+  out.set(Buffer.from(type, "latin1"), 4);
   out.set(data, 8);
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
@@ -45,7 +45,7 @@ export function encodePng(width: number, height: number, pixels: Uint8Array, cha
   v.setUint32(0, width);
   v.setUint32(4, height);
   ihdr.set([8, channels === 3 ? 2 : 6, 0, 0, 0], 8);
-  const parts = [SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))];
+  const parts = [SIGNATURE, chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw, { level: 9 })), chunk("IEND", new Uint8Array(0))];
   return Uint8Array.from(Buffer.concat(parts));
 }
 
@@ -57,22 +57,22 @@ function paeth(a: number, b: number, c: number): number {
 
 /** Decodes a non-interlaced 8-bit RGB or RGBA PNG (filter types 0-4). */
 export function decodePng(bytes: Uint8Array): DecodedPng {
-  if (!SIGNATURE.every((b, i) => bytes[i] === b)) throw new Error('not a PNG');
+  if (!SIGNATURE.every((b, i) => bytes[i] === b)) throw new Error("not a PNG");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let width = 0, height = 0, channels: 3 | 4 = 3;
   const idat: Uint8Array[] = [];
   for (let pos = 8; pos < bytes.length; ) {
     const len = view.getUint32(pos);
-    const type = Buffer.from(bytes.subarray(pos + 4, pos + 8)).toString('latin1');
+    const type = Buffer.from(bytes.subarray(pos + 4, pos + 8)).toString("latin1");
     const data = bytes.subarray(pos + 8, pos + 8 + len);
-    if (type === 'IHDR') {
+    if (type === "IHDR") {
       width = view.getUint32(pos + 8);
       height = view.getUint32(pos + 12);
       const [depth, colour, , , interlace] = data.subarray(8, 13);
       if (depth !== 8 || (colour !== 2 && colour !== 6) || interlace !== 0) throw new Error(`unsupported PNG: depth ${depth}, colour type ${colour}, interlace ${interlace}`);
       channels = colour === 2 ? 3 : 4;
-    } else if (type === 'IDAT') idat.push(data);
-    else if (type === 'IEND') break;
+    } else if (type === "IDAT") idat.push(data);
+    else if (type === "IEND") break;
     pos += 12 + len;
   }
   const raw = inflateSync(Buffer.concat(idat));

@@ -1,7 +1,7 @@
-import { elementLabels } from './labels.js';
-import { encodePng } from './png.js';
-import { fmtShort } from './text.js';
-import type { CompareReport, HessianInput, VariableBlock } from './types.js';
+import { elementLabels } from "./labels.js";
+import { encodePng } from "./png.js";
+import { fmtShort } from "./text.js";
+import type { CompareReport, HessianInput, VariableBlock } from "./types.js";
 
 /** Layout knobs for heatmapsSvg. */
 export interface HeatmapOptions {
@@ -24,15 +24,15 @@ export function divergingColor(v: number, scale: number): [number, number, numbe
 
 /** `#rrggbb` of an RGB triple. */
 function hex(c: number[]): string {
-  return '#' + c.map((x) => x.toString(16).padStart(2, '0')).join('');
+  return "#" + c.map((x) => x.toString(16).padStart(2, "0")).join("");
 }
 
 /** Escapes text for XML/HTML content and attributes. */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-type Panel = 'exact' | 'tf' | 'diff';
+type Panel = "exact" | "tf" | "diff";
 
 /** Variable index of every flat parameter. */
 function blockIndex(xs: VariableBlock[], n: number): Int32Array {
@@ -44,8 +44,8 @@ function blockIndex(xs: VariableBlock[], n: number): Int32Array {
 /** Entry (i, j) of the exact matrix, its block-diagonal part, or their difference. */
 function entry(h: Float64Array, n: number, blk: Int32Array, panel: Panel, i: number, j: number): number {
   const v = h[i * n + j];
-  if (panel === 'exact') return v;
-  return (blk[i] === blk[j]) === (panel === 'tf') ? v : 0;
+  if (panel === "exact") return v;
+  return (blk[i] === blk[j]) === (panel === "tf") ? v : 0;
 }
 
 /** PNG data URI of one panel, pooled to at most maxRaster pixels per side by the entry of largest |value|. */
@@ -62,7 +62,7 @@ function rasterUri(input: HessianInput, blk: Int32Array, panel: Panel, scale: nu
   }
   const px = new Uint8Array(res * res * 3);
   pooled.forEach((v, c) => px.set(divergingColor(v, scale), 3 * c));
-  return { uri: 'data:image/png;base64,' + Buffer.from(encodePng(res, res, px)).toString('base64'), res };
+  return { uri: "data:image/png;base64," + Buffer.from(encodePng(res, res, px)).toString("base64"), res };
 }
 
 /** Variable names to print along an axis, dropping those that would overlap their predecessor. */
@@ -103,18 +103,18 @@ export function heatmapsSvg(input: HessianInput, report?: CompareReport, opts: H
   const L = 14 + 7 * maxName, top = 56, gap = 34;
   const panelW = L + P;
   const width = 3 * panelW + 2 * gap + 16, legendY = top + P + 34, height = legendY + 64;
-  const share = report ? ` (${(100 * report.offdiagonal_frobenius_fraction).toFixed(1)}% of &#8214;H&#8214;<tspan baseline-shift="sub" font-size="10">F</tspan>)` : '';
+  const share = report ? ` (${(100 * report.offdiagonal_frobenius_fraction).toFixed(1)}% of &#8214;H&#8214;<tspan baseline-shift="sub" font-size="10">F</tspan>)` : "";
   const titles: [Panel, string][] = [
-    ['exact', 'Exact Hessian H'],
-    ['tf', 'tf.hessians-style B (diagonal blocks)'],
-    ['diff', `H &#8722; B: dropped blocks${share}`],
+    ["exact", "Exact Hessian H"],
+    ["tf", "tf.hessians-style B (diagonal blocks)"],
+    ["diff", `H &#8722; B: dropped blocks${share}`],
   ];
   const cell = P / n;
   const bounds = xs.slice(1).map((x) => (x.offset / n) * P);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12" class="hessflow-heatmaps">`,
     `<defs><pattern id="hf-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#9a9a9a" stroke-width="1.2"/></pattern>`,
-    `<linearGradient id="hf-scale">${Array.from({ length: 21 }, (_, k) => `<stop offset="${k * 5}%" stop-color="${hex(divergingColor(k / 10 - 1, 1))}"/>`).join('')}</linearGradient></defs>`,
+    `<linearGradient id="hf-scale">${Array.from({ length: 21 }, (_, k) => `<stop offset="${k * 5}%" stop-color="${hex(divergingColor(k / 10 - 1, 1))}"/>`).join("")}</linearGradient></defs>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
   ];
   titles.forEach(([panel, title], p) => {
@@ -132,7 +132,7 @@ export function heatmapsSvg(input: HessianInput, report?: CompareReport, opts: H
       out.push(`<image x="0" y="0" width="${P}" height="${P}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${uri}"/>`);
       if (res < n) out.push(`<text x="${P / 2}" y="${P + 16}" text-anchor="middle" font-size="10" fill="#666">${n}&#215;${n} pooled to ${res}&#215;${res} (largest |entry| per pixel)</text>`);
     }
-    if (panel === 'tf') {
+    if (panel === "tf") {
       for (const a of xs) for (const b of xs) {
         if (a !== b) out.push(`<rect x="${(b.offset / n) * P}" y="${(a.offset / n) * P}" width="${(b.size / n) * P}" height="${(a.size / n) * P}" fill="url(#hf-hatch)" opacity="0.8"/>`);
       }
@@ -141,7 +141,7 @@ export function heatmapsSvg(input: HessianInput, report?: CompareReport, opts: H
     out.push(`<rect width="${P}" height="${P}" fill="none" stroke="#222" stroke-width="1.2"/>`);
     for (const { name, at } of axisLabels(xs, n, P, (s) => 7 * s.length + 8)) out.push(`<text x="${at.toFixed(1)}" y="-8" text-anchor="middle">${escapeXml(name)}</text>`);
     for (const { name, at } of axisLabels(xs, n, P, () => 14)) out.push(`<text x="-6" y="${(at + 4).toFixed(1)}" text-anchor="end">${escapeXml(name)}</text>`);
-    out.push('</g>');
+    out.push("</g>");
   });
   const barW = 420, bx = (width - barW) / 2;
   out.push(`<g transform="translate(${bx},${legendY})" class="legend">`);
@@ -155,8 +155,8 @@ export function heatmapsSvg(input: HessianInput, report?: CompareReport, opts: H
     ? `saturating at &#177;${fmtShort(scale)}, the 99th percentile of |entry| (max |entry| = ${fmtShort(max)})`
     : `symmetric at &#177;max|entry| = ${fmtShort(scale)}`;
   out.push(`<text x="${barW / 2}" y="52" text-anchor="middle" fill="#444">blue &lt; 0 &lt; red, ${range}; hatched = not computed by tf.hessians</text>`);
-  out.push('</g></svg>');
-  return out.join('\n');
+  out.push("</g></svg>");
+  return out.join("\n");
 }
 
 /** "Nice" tick values (1, 2, 5 × 10^k steps) covering [lo, hi]. */
@@ -192,23 +192,23 @@ export function spectraSvg(report: CompareReport, opts: { width?: number; height
   }
   out.push(`<line x1="${m.l}" y1="${Y(0)}" x2="${m.l + W}" y2="${Y(0)}" stroke="#333" stroke-dasharray="5,3"/>`);
   out.push(`<rect x="${m.l}" y="${m.t}" width="${W}" height="${H}" fill="none" stroke="#888"/>`);
-  const series: [number[], string, string][] = [[exact, '#222222', 'exact H'], [tf, '#e08214', 'tf.hessians-style B']];
+  const series: [number[], string, string][] = [[exact, "#222222", "exact H"], [tf, "#e08214", "tf.hessians-style B"]];
   const negCut = (v: number[]) => report.zero_tolerance * Math.max(0, ...v.map(Math.abs));
   for (const [vals, colour] of series) {
-    out.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.8" points="${vals.map((v, i) => `${X(i).toFixed(1)},${Y(v).toFixed(1)}`).join(' ')}"/>`);
+    out.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.8" points="${vals.map((v, i) => `${X(i).toFixed(1)},${Y(v).toFixed(1)}`).join(" ")}"/>`);
     const cut = negCut(vals);
     vals.forEach((v, i) => {
       const neg = v < -cut;
-      if (neg || n <= 200) out.push(`<circle cx="${X(i).toFixed(1)}" cy="${Y(v).toFixed(1)}" r="${neg ? (n > 60 ? 3 : 5) : n > 60 ? 1.5 : 2.5}" fill="${neg ? '#d7191c' : colour}" stroke="${neg ? colour : 'none'}" stroke-width="${n > 60 ? 0.8 : 1.5}"${neg ? ' class="negative"' : ''}><title>${i + 1}: ${v}</title></circle>`);
+      if (neg || n <= 200) out.push(`<circle cx="${X(i).toFixed(1)}" cy="${Y(v).toFixed(1)}" r="${neg ? (n > 60 ? 3 : 5) : n > 60 ? 1.5 : 2.5}" fill="${neg ? "#d7191c" : colour}" stroke="${neg ? colour : "none"}" stroke-width="${n > 60 ? 0.8 : 1.5}"${neg ? ' class="negative"' : ""}><title>${i + 1}: ${v}</title></circle>`);
     });
   }
   series.forEach(([vals, colour, name], k) => {
-    const x = m.l + 10 + k * 250, neg = report.inertia[k ? 'tf_hessians' : 'exact'].negative;
+    const x = m.l + 10 + k * 250, neg = report.inertia[k ? "tf_hessians" : "exact"].negative;
     out.push(`<line x1="${x}" y1="${m.t - 20}" x2="${x + 24}" y2="${m.t - 20}" stroke="${colour}" stroke-width="2"/><text x="${x + 30}" y="${m.t - 16}">${name}: ${neg} negative</text>`);
   });
   out.push(`<circle cx="${m.l + 530}" cy="${m.t - 20}" r="5" fill="#d7191c"/><text x="${m.l + 540}" y="${m.t - 16}">negative eigenvalue</text>`);
   out.push(`<text x="${m.l + W / 2}" y="${height - 10}" text-anchor="middle">eigenvalue index (ascending), n = ${n}</text>`);
   out.push(`<text transform="translate(16,${m.t + H / 2}) rotate(-90)" text-anchor="middle">eigenvalue</text>`);
-  out.push('</svg>');
-  return out.join('\n');
+  out.push("</svg>");
+  return out.join("\n");
 }

@@ -23,12 +23,12 @@ export interface Inertia {
 
 /** Curvature type read off the inertia. */
 export type Definiteness =
-  | 'positive definite'
-  | 'positive semi-definite'
-  | 'negative definite'
-  | 'negative semi-definite'
-  | 'indefinite'
-  | 'zero';
+  | "positive definite"
+  | "positive semi-definite"
+  | "negative definite"
+  | "negative semi-definite"
+  | "indefinite"
+  | "zero";
 
 /** A value computed for the exact Hessian and for the tf.hessians-style block-diagonal one. */
 export interface Pair<T> {
@@ -48,7 +48,7 @@ export interface BlockStat {
 /** One Newton step p solving H p = -g, and how it was solved. */
 export interface NewtonStep {
   step: Float64Array;
-  method: 'solve' | 'pseudo-inverse';
+  method: "solve" | "pseudo-inverse";
   /** Eigenvalues treated as zero and dropped (0 for 'solve'). */
   dropped: number;
   norm: number;
