@@ -193,6 +193,17 @@ describe("work that cannot fit in memory is refused before allocating", () => {
     expectOneLineError(r, /needs .*B, more than the 500 B available/);
   });
 
+  it("building the row-by-row graph (hessian) or tf.hessians for 10⁶ parameters is refused before any node is made", async () => {
+    const { hessian, hessians } = await import("../src/index.js");
+    const g = new Graph();
+    const x = g.variable({ type: "zeros", shape: [1_000_000] }, "x");
+    const y = reduceSum(square(x));
+    const before = g.nodes.length;
+    expect(() => hessian(y, [x])).toThrow(ResourceError);
+    expect(() => hessians(y, [x])).toThrow(/block for 'x' needs 8\.0 TB/);
+    expect(g.nodes.length).toBe(before);
+  });
+
   it("a 10⁶-parameter Hessian (8 TB) is refused at once with a ResourceError", async () => {
     const g = new Graph();
     const x = g.variable({ type: "zeros", shape: [1_000_000] }, "x");

@@ -4,6 +4,7 @@ import { GraphError } from "../errors.js";
 import { concat, reshape, slice } from "../graph/builders.js";
 import type { Node } from "../graph/graph.js";
 import { isStatic, sizeOf } from "../graph/shape.js";
+import { checkMemory } from "../memory.js";
 import { gradients } from "./gradients.js";
 
 /** Where each variable sits in the flattened parameter vector (row-major, in xs order). */
@@ -30,6 +31,7 @@ export function flatten(tensors: Node[]): Node {
 export function hessian(ys: Node, xs: Node[]): Node {
   const layout = flatLayout(xs);
   const n = layout.reduce((s, e) => s + e.size, 0);
+  checkMemory(n * n * 8, `the ${n}×${n} Hessian`);
   const flatGrads = flatten(gradients(ys, xs, { unconnected: "zero" }) as Node[]);
   const rows: Node[] = [];
   for (let i = 0; i < n; i++) {
@@ -43,6 +45,7 @@ export function hessian(ys: Node, xs: Node[]): Node {
 export function hessians(ys: Node, xs: Node[]): Node[] {
   return xs.map((x) => {
     const [entry] = flatLayout([x]);
+    checkMemory(entry.size * entry.size * 8, `tf.hessians' ${entry.size}×${entry.size} block for '${x.name}'`);
     const flatGrad = flatten(gradients(ys, [x], { unconnected: "zero" }) as Node[]);
     const rows: Node[] = [];
     for (let i = 0; i < entry.size; i++) {

@@ -1,7 +1,7 @@
 // Compile: keep only what the fetches need, put it in creation order (a valid execution order),
 // resolve every shape for the fed sizes, and assign reusable buffers by liveness.
-import { totalmem } from "node:os";
-import { FeedError, HessflowError, ResourceError } from "../errors.js";
+import { FeedError, HessflowError } from "../errors.js";
+import { checkMemory } from "../memory.js";
 import type { Node } from "../graph/graph.js";
 import { formatShape, sizeOf } from "../graph/shape.js";
 import { OPS } from "../ops/registry.js";
@@ -35,26 +35,6 @@ export interface Plan {
 
 /** Ops whose output is their first input's data, reshaped at most. */
 const ALIAS_OPS = new Set<OpName>(["reshape", "reshape_like", "expand_dims", "identity", "stop_gradient"]);
-
-/** The largest number of bytes a session may allocate (HESSFLOW_MAX_BYTES, else 75% of memory). */
-export function memoryBudget(): number {
-  const env = Number(process.env.HESSFLOW_MAX_BYTES);
-  return Number.isFinite(env) && env > 0 ? env : Math.floor(totalmem() * 0.75);
-}
-
-/** Human-readable byte count. */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let v = bytes, u = 0;
-  while (v >= 1000 && u < units.length - 1) { v /= 1000; u++; }
-  return `${v.toFixed(v < 10 && u > 0 ? 1 : 0)} ${units[u]}`;
-}
-
-/** Refuses, before allocating, work that needs more than the memory budget. */
-export function checkMemory(bytes: number, what: string): void {
-  const budget = memoryBudget();
-  if (bytes > budget) throw new ResourceError(`${what} needs ${formatBytes(bytes)}, more than the ${formatBytes(budget)} available (set HESSFLOW_MAX_BYTES to change the limit)`);
-}
 
 /**
  * Compiles the fetches for the given placeholder shapes. With `keepAll`, every step gets its own
