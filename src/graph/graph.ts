@@ -1,7 +1,7 @@
 import { GraphError, HessflowError, ShapeError } from "../errors.js";
 import { OPS } from "../ops/registry.js";
 import type { AttrMap, OpName } from "../ops/types.js";
-import type { Dim, Shape } from "./shape.js";
+import type { Dim } from "./shape.js";
 import { formatShape, isStatic, sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
 import { fromNested } from "./tensor.js";
@@ -138,7 +138,7 @@ export class Graph {
     const cleanAttrs = canonicalAttrs(attrs as Record<string, unknown>);
     let key = op as string;
     for (const x of inputs) key += `|${x.id}`;
-    for (const k in cleanAttrs) { key += `|${JSON.stringify(cleanAttrs)}`; break; }
+    if (cleanAttrs !== NO_ATTRS) key += `|${JSON.stringify(cleanAttrs)}`;
     const hit = this.memo.get(key);
     if (hit) {
       if (name !== undefined) this.alias(hit, name);

@@ -6,7 +6,7 @@ import { sizeOf, stridesOf } from "../graph/shape.js";
 export function broadcastStrides(shape: ConcreteShape, outShape: ConcreteShape): number[] {
   const s = stridesOf(shape);
   const off = outShape.length - shape.length;
-  return outShape.map((d, i) => (i < off || shape[i - off] === 1 ? 0 : s[i - off]));
+  return outShape.map((_d, i) => (i < off || shape[i - off] === 1 ? 0 : s[i - off]));
 }
 
 /** A broadcasting elementwise kernel: out = EXPR(x from a, y from b), NumPy rules. */

@@ -24,8 +24,3 @@ export function shapeLabel(x: VariableBlock): string {
   return `${x.name}[${x.shape.join(",")}]`;
 }
 
-/** Index of the variable that owns flat parameter i (xs sorted by offset). */
-export function blockOf(xs: VariableBlock[], i: number): number {
-  for (let b = 0; b < xs.length; b++) if (i >= xs[b].offset && i < xs[b].offset + xs[b].size) return b;
-  return -1;
-}

@@ -202,7 +202,7 @@ export function spectraSvg(report: CompareReport, opts: { width?: number; height
       if (neg || n <= 200) out.push(`<circle cx="${X(i).toFixed(1)}" cy="${Y(v).toFixed(1)}" r="${neg ? (n > 60 ? 3 : 5) : n > 60 ? 1.5 : 2.5}" fill="${neg ? "#d7191c" : colour}" stroke="${neg ? colour : "none"}" stroke-width="${n > 60 ? 0.8 : 1.5}"${neg ? ' class="negative"' : ""}><title>${i + 1}: ${v}</title></circle>`);
     });
   }
-  series.forEach(([vals, colour, name], k) => {
+  series.forEach(([, colour, name], k) => {
     const x = m.l + 10 + k * 250, neg = report.inertia[k ? "tf_hessians" : "exact"].negative;
     out.push(`<line x1="${x}" y1="${m.t - 20}" x2="${x + 24}" y2="${m.t - 20}" stroke="${colour}" stroke-width="2"/><text x="${x + 30}" y="${m.t - 16}">${name}: ${neg} negative</text>`);
   });

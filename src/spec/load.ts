@@ -9,9 +9,6 @@ import { isOpName } from "../ops/registry.js";
 import { exprRefs, parseExpr, type Expr } from "./expr.js";
 import { loadSchema, validateAgainstSchema, type SchemaProblem } from "./schema.js";
 
-/** The format tag this loader reads. */
-export const FORMAT = "hessflow.graph/1";
-
 /** One node as written in a spec. */
 export interface SpecNode {
   name: string;
@@ -180,7 +177,7 @@ function buildExpr(e: Expr, name: string, ref: (n: string) => Node, graph: Graph
   if (e.kind === "ref") return top ? B.identity(ref(e.name), name) : ref(e.name);
   if (e.kind === "number") return graph.constant(e.value, top ? name : undefined);
   const args = e.args.map((a) => buildExpr(a, name, ref, graph, false));
-  return applyOp(graph, e.op, args, e.attrs, top ? name : undefined, name);
+  return applyOp(e.op, args, e.attrs, top ? name : undefined, name);
 }
 
 function buildNode(graph: Graph, node: SpecNode, inputs: Node[], feedRank: (name: string) => null[]): Node {
@@ -189,7 +186,7 @@ function buildNode(graph: Graph, node: SpecNode, inputs: Node[], feedRank: (name
     case "placeholder": return graph.placeholder(node.shape ?? feedRank(node.name), node.name);
     case "variable": return graph.variable(node.init ?? node.value!, node.name);
     case "constant": return graph.constant(node.value!, node.name);
-    default: return applyOp(graph, op, inputs, node.attrs ?? {}, node.name, node.name);
+    default: return applyOp(op, inputs, node.attrs ?? {}, node.name, node.name);
   }
 }
 
@@ -202,7 +199,7 @@ export const SPEC_OP_ARITY: Readonly<Record<string, number | null>> = {
 };
 
 /** Applies a spec op (TF snake_case name and attributes) through the public builders. */
-export function applyOp(graph: Graph, op: string, x: Node[], a: Record<string, unknown>, name: string | undefined, label: string): Node {
+export function applyOp(op: string, x: Node[], a: Record<string, unknown>, name: string | undefined, label: string): Node {
   if (!isOpName(op)) throw new SpecError(`node '${label}': unknown op '${op}'`, label);
   if (!Object.hasOwn(SPEC_OP_ARITY, op)) throw new SpecError(`node '${label}': op '${op}' is internal and cannot be used in a spec`, label);
   const k = SPEC_OP_ARITY[op];
