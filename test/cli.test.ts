@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   add, FeedError, Graph, GraphError, gradients, HessflowError, matmul, reduceSum, Session, ShapeError, softmax, square, tensor,
 } from "../src/index.js";
@@ -257,18 +257,14 @@ describe("bad input (in-process main()): non-zero code, one stderr line naming t
   }
 });
 
-/** Runs main() in-process, capturing what it writes through process.stdout / process.stderr. */
+/** Runs main() in-process, capturing what it writes to stdout and stderr. */
 async function inProcess(args: string[]): Promise<Run> {
   let stdout = "", stderr = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => { stdout += String(s); return true; });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => { stderr += String(s); return true; });
   const saved = process.env.HESSFLOW_DEBUG;
   delete process.env.HESSFLOW_DEBUG;
   try {
-    return { code: await main(args), stdout, stderr };
+    return { code: await main(args, { out: (s) => (stdout += s), err: (s) => (stderr += s) }), stdout, stderr };
   } finally {
-    o.mockRestore();
-    e.mockRestore();
     if (saved !== undefined) process.env.HESSFLOW_DEBUG = saved;
   }
 }

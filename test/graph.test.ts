@@ -163,11 +163,11 @@ describe("hessflow graph (CLI)", () => {
     expect(parseMermaid(mm.stdout).edges.length).toBeLessThanOrEqual(MERMAID_MAX_EDGES);
   });
 
-  it("needs exactly one of --dot and --mermaid (usage error, exit 2)", () => {
+  it("needs exactly one of --dot and --mermaid (usage error: the user's mistake, exit 1)", () => {
     const none = cli("graph", SEED);
-    expect(none.code).toBe(2);
+    expect(none.code).toBe(1);
     expect(none.stderr).toBe("hessflow: graph needs exactly one of --dot or --mermaid\n");
-    expect(cli("graph", SEED, "--dot", "--mermaid").code).toBe(2);
-    expect(cli("graph", "--dot").code).toBe(2);
+    expect(cli("graph", SEED, "--dot", "--mermaid").code).toBe(1);
+    expect(cli("graph", "--dot").code).toBe(1);
   });
 });

@@ -141,8 +141,8 @@ describe("validateFile", () => {
     expect(broken.valid).toBe(false);
     expect(broken.problems).toHaveLength(1);
     expect(broken.problems[0].path).toBe("$");
-    expect(broken.problems[0].message).toMatch(/is not valid JSON/);
-    expect(validateFile(join(dir, "missing.json")).problems).toEqual([{ path: "$", message: expect.stringMatching(/cannot read .*ENOENT/) }]);
+    expect(broken.problems[0].message).toMatch(/broken\.json:1:42: invalid JSON: expected a value, got the end of the text$/);
+    expect(validateFile(join(dir, "missing.json")).problems).toEqual([{ path: "$", message: expect.stringMatching(/^cannot read .*missing\.json: no such file$/) }]);
   });
 });
 
@@ -184,9 +184,9 @@ describe("hessflow validate (CLI)", () => {
     expect(JSON.parse(ok.stdout)).toEqual({ valid: true, problems: [] });
   });
 
-  it("exits 2 on bad usage", () => {
-    expect(cli("validate").code).toBe(2);
-    expect(cli("validate", SEED, SEED).code).toBe(2);
-    expect(cli("validate", SEED, "--yaml").code).toBe(2);
+  it("exits 1 on bad usage (the user's mistake)", () => {
+    expect(cli("validate").code).toBe(1);
+    expect(cli("validate", SEED, SEED).code).toBe(1);
+    expect(cli("validate", SEED, "--yaml").code).toBe(1);
   });
 });

@@ -1,27 +1,30 @@
 // `hessflow compare SPEC`: the exact Hessian against the tf.hessians-style block diagonal, in words, numbers and pictures.
 import { flatLayout } from "../autodiff/hessian.js";
 import { compareHessians } from "../report/compare.js";
-import { writeFileAtomic } from "../report/files.js";
+import { HessflowError } from "../errors.js";
+import { escapeControl, q } from "../messages.js";
+import { checkWritable, writeFileAtomic } from "../report/files.js";
 import { reportHtml } from "../report/html.js";
 import { heatmapsSvg } from "../report/svg.js";
 import { formatCompareReport } from "../report/text.js";
 import type { CompareReport, HessianInput } from "../report/types.js";
 import { loadSpec, readSpecFile } from "../spec/load.js";
 import { runSpec } from "../spec/run.js";
-import { hessianOptions, parseCommand, usage } from "./main.js";
+import { HESSIAN_FLAGS, hessianOptions, parseCommand, reportNonFinite, usage } from "./main.js";
+import type { Io } from "./output.js";
 
 /** Above this many parameters the O(n³) eigen-decompositions are skipped unless --spectra is given. */
 export const SPECTRA_LIMIT = 1500;
 
 /** Runs `compare`; returns the exit code. */
-export async function compareCommand(args: string[]): Promise<number> {
+export async function compareCommand(args: string[], io: Io): Promise<number> {
   const { spec, values } = parseCommand(args, {
-    json: { type: "boolean" }, svg: { type: "string" }, html: { type: "string" }, mode: { type: "string" }, workers: { type: "string" }, spectra: { type: "boolean" },
+    json: { type: "boolean" }, svg: { type: "string" }, html: { type: "string" }, spectra: { type: "boolean" }, ...HESSIAN_FLAGS,
   });
   const opts = hessianOptions(values);
   for (const k of ["svg", "html"] as const) {
     const f = values[k];
-    if (f !== undefined && !new RegExp(`\\.${k}$`, "i").test(f as string)) usage(`--${k} must name a .${k} file, got '${f}'`);
+    if (f !== undefined && !new RegExp(`\\.${k}$`, "i").test(f as string)) usage(`--${k} must name a .${k} file, got '${q(f)}'`);
   }
   const loaded = loadSpec(readSpecFile(spec));
   if (!loaded.hessian) usage(`compare needs the spec to ask for outputs.hessian`);
@@ -29,15 +32,19 @@ export async function compareCommand(args: string[]): Promise<number> {
   if (n > SPECTRA_LIMIT && !values.spectra) {
     usage(`the Hessian has ${n} parameters: its eigen-decomposition (ml-matrix, O(n³)) would take minutes; pass --spectra to do it anyway, or use 'run --summary'`);
   }
+  for (const k of ["svg", "html"] as const) if (values[k] !== undefined) checkWritable(values[k] as string);
   const result = await runSpec(loaded, opts);
   const h = result.hessian!;
+  // Spectra and Newton steps of a matrix with NaN or ±Infinity mean nothing: say where they came from instead.
+  if (result.nonFinite && !h.exact.every(Number.isFinite)) throw new HessflowError(`${result.nonFinite.message}: the Hessian has NaN or ±Infinity entries, so it cannot be compared (run 'hessflow run' to see it)`, result.nonFinite.node);
+  reportNonFinite(result, Boolean(values["strict-finite"]), io);
   const input: HessianInput = { n: h.n, xs: h.layout, hessian: h.exact, gradient: h.gradient };
   const report = compareHessians(input);
   const meta = { name: loaded.doc.name, description: loaded.doc.description };
   if (values.svg) await writeFileAtomic(values.svg as string, heatmapsSvg(input, report));
   if (values.html) await writeFileAtomic(values.html as string, reportHtml(input, report, meta));
-  if (values.json) process.stdout.write(JSON.stringify(reportJson(report, meta.name)) + "\n");
-  else process.stdout.write(`${meta.name}${meta.description ? `: ${meta.description}` : ""}\n\n${formatCompareReport(report, input)}\n`);
+  if (values.json) io.out(JSON.stringify(reportJson(report, meta.name)) + "\n");
+  else io.out(`${escapeControl(meta.name)}${meta.description ? `: ${escapeControl(meta.description)}` : ""}\n\n${formatCompareReport(report, input)}\n`);
   return 0;
 }
 

@@ -2,9 +2,10 @@
 import { graphView, MERMAID_MAX_EDGES, toDot, toMermaid } from "../report/graph-text.js";
 import { loadSpec, readSpecFile } from "../spec/load.js";
 import { parseCommand, usage } from "./main.js";
+import type { Io } from "./output.js";
 
 /** Prints the spec's graph (with --gradients, also the gradient and row-by-row Hessian nodes) on stdout. */
-export async function graphCommand(args: string[]): Promise<number> {
+export async function graphCommand(args: string[], io: Io): Promise<number> {
   const { spec, values } = parseCommand(args, { dot: { type: "boolean" }, mermaid: { type: "boolean" }, gradients: { type: "boolean" } });
   if (Boolean(values.dot) === Boolean(values.mermaid)) usage("graph needs exactly one of --dot or --mermaid");
   const loaded = loadSpec(readSpecFile(spec));
@@ -14,6 +15,6 @@ export async function graphCommand(args: string[]): Promise<number> {
     source: spec,
     ...(values.mermaid ? { maxEdges: MERMAID_MAX_EDGES, edgeLimitName: "Mermaid's default maxEdges" } : {}),
   });
-  process.stdout.write(values.dot ? toDot(view) : toMermaid(view));
+  io.out(values.dot ? toDot(view) : toMermaid(view));
   return 0;
 }

@@ -1,84 +1,152 @@
 // The hessflow command line: argument parsing and printing only; the work is in src/spec and src/report.
+// Every run ends in one of four ways: success (exit 0), the user's mistake (exit 1, one line naming
+// the node, field, option or file), a refusal of work that cannot fit (exit 2), or a real internal
+// error (exit 70, one line asking for a report). A closed stdout (`| head`) ends the command quietly.
+import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { HessflowError } from "../errors.js";
+import { HessflowError, ResourceError } from "../errors.js";
+import { memoryBudget } from "../memory.js";
+import { q } from "../messages.js";
 import { loadSpec, readSpecFile } from "../spec/load.js";
-import { runSpec } from "../spec/run.js";
+import { runSpec, type SpecResult } from "../spec/run.js";
+import { ClosedPipe, printErr, processIo, warn, type Io } from "./output.js";
 import { printRunJson, printRunText } from "./run.js";
+
+/** Exit codes: success, the user's mistake, a refusal (memory, limits), an internal error (EX_SOFTWARE). */
+export const EXIT = { ok: 0, user: 1, refused: 2, internal: 70 } as const;
+
+const HESSIAN_OPTIONS = `      --mode M         batched (default, fast) | rows (the tutorial's row-by-row graph)
+      --workers N      threads for batched mode: auto (default) or 1 up to the number of cores
+      --strict-finite  fail (exit 1) when a NaN or ±Infinity is produced, instead of warning`;
+
+/** Each command's usage text (printed by `hessflow CMD --help`). */
+const COMMANDS: Record<string, string> = {
+  run: `  run SPEC       fetches, gradients and the exact Hessian (with tf.hessians blocks)
+      --json           one JSON document on stdout, nothing else (NaN, Infinity, -Infinity as strings)
+      --summary        Hessian summary only (trace, norms, three rows) instead of n×n entries
+${HESSIAN_OPTIONS}
+      --out FILE       also write the Hessian to FILE.npy (NumPy float64) or FILE.csv`,
+  compare: `  compare SPEC   exact Hessian vs tf.hessians-style block diagonal: blocks, spectra, verdict
+      --json, --svg FILE, --html FILE
+${HESSIAN_OPTIONS}
+      --spectra        decompose even above 1,500 parameters (ml-matrix, O(n³): minutes)`,
+  validate: "  validate SPEC  every problem in a spec, each with its JSON path   [--json]",
+  graph: "  graph SPEC     the graph for Graphviz (--dot) or Markdown (--mermaid)   [--gradients]",
+};
 
 const USAGE = `usage: hessflow <command> SPEC.json [options]
 
 commands:
-  run SPEC       fetches, gradients and the exact Hessian (with tf.hessians blocks)
-      --json           one JSON document on stdout, nothing else
-      --summary        Hessian summary only (trace, norms, three rows) instead of n×n entries
-      --mode M         batched (default, fast) | rows (the tutorial's row-by-row graph)
-      --workers N      threads for batched mode (default: auto)
-      --out FILE       also write the Hessian to FILE.npy (NumPy float64) or FILE.csv
-  compare SPEC   exact Hessian vs tf.hessians-style block diagonal: blocks, spectra, verdict
-      --json, --svg FILE, --html FILE, --mode M, --workers N
-      --spectra        decompose even above 1,500 parameters (ml-matrix, O(n³): minutes)
-  validate SPEC  every problem in a spec, each with its JSON path   [--json]
-  graph SPEC     the graph for Graphviz (--dot) or Markdown (--mermaid)   [--gradients]
-  help           this text`;
+${Object.values(COMMANDS).join("\n")}
+  help           this text (also: hessflow COMMAND --help)
+  version        the version (also: --version)
 
-/** Thrown for bad command-line usage (exit code 2). */
+exit codes: 0 done, 1 a mistake in the input or options, 2 refused (too big for memory), 70 internal error`;
+
+/** Thrown for bad command-line usage (the user's mistake: exit 1). */
 class UsageError extends HessflowError {}
 
 /** Entry point: returns the process exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command !== undefined && Object.hasOwn(COMMANDS, command) && rest.some((a) => a === "--help" || a === "-h")) {
+      io.out(`usage: hessflow ${command} SPEC.json [options]\n\n${COMMANDS[command]}\n`);
+      return EXIT.ok;
+    }
+    // A malformed HESSFLOW_MAX_BYTES is reported before any work, as the mistake it is.
+    if (command !== undefined && Object.hasOwn(COMMANDS, command)) memoryBudget();
     switch (command) {
-      case "run": return await runCommand(rest);
-      case "compare": return await (await import("./compare.js")).compareCommand(rest);
-      case "validate": return await (await import("./validate.js")).validateCommand(rest);
-      case "graph": return await (await import("./graph.js")).graphCommand(rest);
+      case "run": return await runCommand(rest, io);
+      case "compare": return await (await import("./compare.js")).compareCommand(rest, io);
+      case "validate": return await (await import("./validate.js")).validateCommand(rest, io);
+      case "graph": return await (await import("./graph.js")).graphCommand(rest, io);
       case undefined:
-        process.stderr.write(USAGE + "\n");
-        return 2;
+        io.out(USAGE + "\n");
+        return EXIT.user;
       case "help": case "--help": case "-h":
-        process.stdout.write(USAGE + "\n");
-        return 0;
-      default: throw new UsageError(`unknown command '${command}' (try 'hessflow help')`);
+        io.out(USAGE + "\n");
+        return EXIT.ok;
+      case "version": case "--version": case "-v":
+        io.out(`hessflow ${version()}\n`);
+        return EXIT.ok;
+      default: throw new UsageError(`unknown command '${q(command)}' (try 'hessflow help')`);
     }
   } catch (e) {
-    return reportError(e);
+    return reportError(e, io, command);
   }
 }
 
-/** Prints an error as one line on stderr and returns its exit code (no stack trace unless HESSFLOW_DEBUG is set). */
-export function reportError(e: unknown): number {
+/** The package's version, from package.json. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
+
+/** Prints an error as one sanitised line on stderr and returns its exit code (the stack trace only with HESSFLOW_DEBUG set). */
+export function reportError(e: unknown, io: Io, command?: string): number {
+  if (e instanceof ClosedPipe) return EXIT.ok;
   if (process.env.HESSFLOW_DEBUG) console.error(e);
-  if (e instanceof UsageError || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-    process.stderr.write(`hessflow: ${(e as Error).message.split("\n")[0]}\n`);
-    return 2;
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
+    printErr(io, parseArgsMessage(e as Error, command));
+    return EXIT.user;
+  }
+  if (e instanceof ResourceError) {
+    printErr(io, e.message);
+    return EXIT.refused;
   }
   if (e instanceof HessflowError) {
-    process.stderr.write(`hessflow: ${e.message.split("\n")[0]}\n`);
-    return 1;
+    printErr(io, e.message);
+    return EXIT.user;
   }
-  const msg = e instanceof RangeError && /Array buffer allocation|Invalid typed array length/.test(e.message) ? `out of memory: ${e.message}` : `internal error: ${(e as Error)?.message ?? String(e)}`;
-  process.stderr.write(`hessflow: ${msg.split("\n")[0]}\n`);
-  return 70;
+  if (e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|Invalid array buffer length/.test(e.message)) {
+    printErr(io, `out of memory: ${e.message} (the estimate before allocating was too low; set HESSFLOW_MAX_BYTES lower)`);
+    return EXIT.refused;
+  }
+  printErr(io, `internal error: ${(e as Error)?.message ?? String(e)} (a bug in hessflow: please report it with the command and the spec; HESSFLOW_DEBUG=1 shows the stack trace)`);
+  return EXIT.internal;
+}
+
+/** node:util parseArgs' messages, in hessflow's words. */
+function parseArgsMessage(e: Error, command?: string): string {
+  const option = /'(--?[^'\s]+)/.exec(e.message)?.[1];
+  const help = command ? ` (see 'hessflow ${q(command)} --help')` : "";
+  switch ((e as { code?: string }).code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION": return `unknown option '${q(option ?? "?")}'${command ? ` for '${q(command)}'` : ""}${help}`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": return /argument missing/.test(e.message) ? `option '${q(option ?? "?")}' needs a value${help}` : `option '${q(option ?? "?")}' takes no value${help}`;
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL": return `unexpected argument${help}`;
+    default: return `bad arguments${help}`;
+  }
 }
 
 /** Parses `SPEC [options]` with the given option table; exactly one positional SPEC. */
 export function parseCommand(args: string[], options: NonNullable<ParseArgsConfig["options"]>) {
   const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-  if (parsed.positionals.length !== 1) throw new UsageError(`expected exactly one SPEC file, got ${parsed.positionals.length}`);
+  if (parsed.positionals.length !== 1) throw new UsageError(`expected exactly one SPEC file, got ${parsed.positionals.length}${parsed.positionals.length ? ` (${parsed.positionals.map((p) => `'${q(p)}'`).join(", ")})` : ""}`);
   return { spec: parsed.positionals[0], values: parsed.values as Record<string, string | boolean | undefined> };
 }
+
+/** Options shared by the commands that compute a Hessian. */
+export const HESSIAN_FLAGS = { mode: { type: "string" }, workers: { type: "string" }, "strict-finite": { type: "boolean" } } as const;
 
 /** Reads the --mode and --workers options. */
 export function hessianOptions(values: Record<string, string | boolean | undefined>) {
   const mode = (values.mode as string | undefined) ?? "batched";
-  if (mode !== "rows" && mode !== "batched") throw new UsageError(`--mode must be 'rows' or 'batched', got '${mode}'`);
+  if (mode !== "rows" && mode !== "batched") throw new UsageError(`--mode must be 'rows' or 'batched', got '${q(mode)}'`);
   let workers: number | "auto" = "auto";
-  if (values.workers !== undefined) {
+  if (values.workers !== undefined && values.workers !== "auto") {
     workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got '${values.workers}'`);
+    if (!/^\d+$/.test(values.workers as string) || workers < 1) throw new UsageError(`--workers must be 'auto' or a positive integer, got '${q(values.workers)}'`);
   }
   return { mode: mode as "rows" | "batched", workers };
+}
+
+/** Warns about the first NaN or ±Infinity of a result on stderr, or fails with it under --strict-finite. */
+export function reportNonFinite(result: SpecResult, strict: boolean, io: Io): void {
+  const nf = result.nonFinite;
+  if (!nf) return;
+  if (strict) throw new HessflowError(`${nf.message} (--strict-finite)`, nf.node);
+  warn(io, `${nf.message}; the results contain NaN or ±Infinity (they print as nan/inf, and in JSON as "NaN", "Infinity", "-Infinity")`);
 }
 
 /** Usage error, for the command modules. */
@@ -86,22 +154,24 @@ export function usage(message: string): never {
   throw new UsageError(message);
 }
 
-async function runCommand(args: string[]): Promise<number> {
+async function runCommand(args: string[], io: Io): Promise<number> {
   const { spec, values } = parseCommand(args, {
-    json: { type: "boolean" }, summary: { type: "boolean" }, mode: { type: "string" }, workers: { type: "string" }, out: { type: "string" },
+    json: { type: "boolean" }, summary: { type: "boolean" }, out: { type: "string" }, ...HESSIAN_FLAGS,
   });
   const opts = hessianOptions(values);
   const out = values.out as string | undefined;
-  if (out !== undefined && !/\.(npy|csv)$/i.test(out)) usage(`--out must end in .npy or .csv, got '${out}'`);
+  if (out !== undefined && !/\.(npy|csv)$/i.test(out)) usage(`--out must end in .npy or .csv, got '${q(out)}'`);
   const loaded = loadSpec(readSpecFile(spec));
   if (out !== undefined && !loaded.hessian) usage(`--out needs the spec to ask for outputs.hessian`);
+  const files = out !== undefined ? await import("../report/files.js") : undefined;
+  if (out !== undefined) files!.checkWritable(out);
   const result = await runSpec(loaded, opts);
+  reportNonFinite(result, Boolean(values["strict-finite"]), io);
   if (out !== undefined && result.hessian) {
-    const { writeFileAtomic, toNpy, toCsv } = await import("../report/files.js");
     const h = result.hessian;
-    await writeFileAtomic(out, /\.npy$/i.test(out) ? toNpy(h.exact, [h.n, h.n]) : toCsv(h.exact, h.n, h.layout));
+    await files!.writeFileAtomic(out, /\.npy$/i.test(out) ? files!.npyPieces(h.exact, [h.n, h.n]) : files!.csvPieces(h.exact, h.n, h.layout));
   }
-  if (values.json) printRunJson(result, Boolean(values.summary));
-  else printRunText(result, loaded.doc.description, Boolean(values.summary));
-  return 0;
+  if (values.json) printRunJson(result, Boolean(values.summary), io);
+  else printRunText(result, loaded.doc.description, Boolean(values.summary), io);
+  return EXIT.ok;
 }

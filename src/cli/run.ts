@@ -1,11 +1,13 @@
 // `hessflow run SPEC`: prints fetches, gradients and the Hessian as aligned tables, or one JSON document.
 import type { FlatEntry } from "../autodiff/hessian.js";
 import { sizeOf } from "../graph/shape.js";
+import { escapeControl } from "../messages.js";
 import { toNested, type Tensor } from "../graph/tensor.js";
 import { offdiagonalShare } from "../report/compare.js";
 import { formatMatrix, fmt } from "../report/text.js";
 import type { SpecResult } from "../spec/run.js";
-import { ChunkedWriter, tensorJson, writeMatrixJson, writeTensorJson } from "./json-out.js";
+import { jsonText, tensorJson, writeMatrixJson, writeTensorJson } from "./json-out.js";
+import { ChunkedWriter, type Io } from "./output.js";
 
 /** Scalar facts about a Hessian, for --summary and for big matrices. */
 export function hessianSummary(h: Float64Array, n: number, layout: FlatEntry[]) {
@@ -26,8 +28,8 @@ export function hessianSummary(h: Float64Array, n: number, layout: FlatEntry[]) 
 }
 
 /** Prints a SpecResult as the JSON contract of `run --json` (summary-only with `summary`). */
-export function printRunJson(r: SpecResult, summary: boolean): void {
-  const w = new ChunkedWriter();
+export function printRunJson(r: SpecResult, summary: boolean, io: Io): void {
+  const w = new ChunkedWriter(io);
   w.write(`{"name":${JSON.stringify(r.name)},"fetch":{`);
   w.write(r.fetch.map((f) => `${JSON.stringify(f.name)}:${tensorJson(f.value)}`).join(","));
   w.write(`},"gradients":{`);
@@ -38,7 +40,7 @@ export function printRunJson(r: SpecResult, summary: boolean): void {
     w.write(`,"hessian":{"xs":${JSON.stringify(h.layout)},"mode":${JSON.stringify(h.mode)},"n":${h.n}`);
     if (summary) {
       const { xs: _xs, ...s } = hessianSummary(h.exact, h.n, h.layout);
-      w.write(`,"summary":${JSON.stringify(s)}`);
+      w.write(`,"summary":${jsonText(s)}`);
     } else {
       w.write(`,"exact":`);
       writeMatrixJson(w, h.exact, h.n, h.n);
@@ -79,8 +81,8 @@ function formatTensor(t: Tensor): string {
 }
 
 /** Prints a SpecResult as aligned tables with separators between variable blocks. */
-export function printRunText(r: SpecResult, description: string | undefined, summary: boolean): void {
-  const out: string[] = [`${r.name}${description ? `: ${description}` : ""}`, ""];
+export function printRunText(r: SpecResult, description: string | undefined, summary: boolean, io: Io): void {
+  const out: string[] = [`${escapeControl(r.name)}${description ? `: ${escapeControl(description)}` : ""}`, ""];
   for (const f of r.fetch) {
     out.push(f.value.shape.length === 0 ? `${f.name} = ${fmt(f.value.data[0])}` : `${f.name} [${f.value.shape.join(", ")}]:\n${formatTensor(f.value)}`);
   }
@@ -113,5 +115,5 @@ export function printRunText(r: SpecResult, description: string | undefined, sum
     const share = offdiagonalShare({ n: h.n, xs: h.layout, hessian: h.exact });
     out.push("", `The blocks tf.hessians never builds carry ${(100 * share).toFixed(1)}% of the Hessian's Frobenius norm; 'hessflow compare' shows what that changes (spectra, saddles, Newton steps).`);
   }
-  process.stdout.write(out.join("\n") + "\n");
+  io.out(out.join("\n") + "\n");
 }

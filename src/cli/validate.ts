@@ -1,9 +1,10 @@
 // `hessflow validate SPEC [--json]`: every problem of a spec at once, each with its JSON path and node.
 import { SpecError } from "../errors.js";
-import { checkSpec } from "../spec/check.js";
-import { formatProblem, readSpecFile, schemaProblems, type SpecDoc } from "../spec/load.js";
+import { oneLine } from "../messages.js";
+import { formatProblem, readSpecFile, specProblems, type SpecDoc } from "../spec/load.js";
 import type { SchemaProblem } from "../spec/schema.js";
 import { parseCommand } from "./main.js";
+import type { Io } from "./output.js";
 
 /** What validate found: the problems, or the size of a valid spec. */
 export interface ValidateResult {
@@ -12,6 +13,8 @@ export interface ValidateResult {
   /** Number of spec nodes and of variable elements, when valid. */
   nodes?: number;
   parameters?: number;
+  /** True when the file could not be read or parsed (the one problem's message names the file). */
+  unreadable?: boolean;
 }
 
 /** Validates a spec file: unreadable file or broken JSON (one problem at `$`), else every schema problem, else every semantic problem. */
@@ -20,12 +23,10 @@ export function validateFile(path: string): ValidateResult {
   try {
     doc = readSpecFile(path);
   } catch (e) {
-    if (e instanceof SpecError) return { valid: false, problems: [{ path: "$", message: e.message }] };
+    if (e instanceof SpecError) return { valid: false, problems: [{ path: "$", message: e.message }], unreadable: true };
     throw e;
   }
-  const schema = schemaProblems(doc);
-  if (schema.length) return { valid: false, problems: schema };
-  const { problems, loaded } = checkSpec(doc as SpecDoc);
+  const { problems, loaded } = specProblems(doc);
   if (problems.length || !loaded) return { valid: false, problems };
   let parameters = 0;
   for (const n of loaded.graph.nodes) if (n.op === "variable") parameters += n.value!.data.length;
@@ -33,16 +34,16 @@ export function validateFile(path: string): ValidateResult {
 }
 
 /** Prints `ok: SPEC (N nodes, n parameters)` or one `path (node 'x'): message` line per problem; `--json` prints `{"valid", "problems"}`. Exit 0 if valid, else 1. */
-export async function validateCommand(args: string[]): Promise<number> {
+export async function validateCommand(args: string[], io: Io): Promise<number> {
   const { spec, values } = parseCommand(args, { json: { type: "boolean" } });
   const r = validateFile(spec);
   if (values.json) {
     const problems = r.problems.map((p) => (p.node === undefined ? { path: p.path, message: p.message } : { path: p.path, node: p.node, message: p.message }));
-    process.stdout.write(JSON.stringify({ valid: r.valid, problems }) + "\n");
+    io.out(JSON.stringify({ valid: r.valid, problems }) + "\n");
   } else if (r.valid) {
-    process.stdout.write(`ok: ${spec} (${r.nodes} nodes, ${r.parameters} parameters)\n`);
+    io.out(`ok: ${oneLine(spec)} (${r.nodes} nodes, ${r.parameters} parameters)\n`);
   } else {
-    process.stdout.write(r.problems.map(formatProblem).join("\n") + "\n");
+    io.out(r.problems.map((p) => oneLine(r.unreadable ? p.message : formatProblem(p))).join("\n") + "\n");
   }
   return r.valid ? 0 : 1;
 }

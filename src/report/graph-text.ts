@@ -1,12 +1,13 @@
 // A spec's graph as text for drawing tools: Graphviz DOT or a Mermaid flowchart. Optionally with the
 // nodes that gradients() and the row-by-row hessian() append to the same graph, in their own clusters,
 // so one can see that the Hessian is just more graph: one gradient-of-a-gradient subgraph per row.
+import { escapeControl } from "../messages.js";
 import { gradients } from "../autodiff/gradients.js";
 import { flatLayout, flatten, hessian } from "../autodiff/hessian.js";
 import { reshape, slice } from "../graph/builders.js";
 import type { Node } from "../graph/graph.js";
 import { formatShape } from "../graph/shape.js";
-import type { LoadedSpec } from "../spec/load.js";
+import type { LoadedSpec } from "../spec/build.js";
 import { elementLabels } from "./labels.js";
 
 /** How a node is drawn. */
@@ -148,11 +149,11 @@ export function graphView(spec: LoadedSpec, options: GraphViewOptions = {}): Gra
     comments.push(`this drawing has ${edges.length} edges, more than ${options.edgeLimitName ?? "the edge limit"} (${options.maxEdges}): raise the limit in the renderer or use Graphviz`);
   }
   comments.unshift(
-    `hessflow graph of spec '${spec.doc.name}'${options.source ? ` (${options.source})` : ""}: ${counts.join(", ")}`,
+    `hessflow graph of spec '${escapeControl(spec.doc.name)}'${options.source ? ` (${escapeControl(options.source)})` : ""}: ${counts.join(", ")}`,
     "placeholders: blue; variables (what we differentiate with respect to): yellow, bold; constants: grey; ops: plain",
     ...(options.gradients ? ["nodes built by gradients(): dashed red, in their own cluster; by hessian(): dashed purple, one sub-cluster per row"] : []),
   );
-  return { title: spec.doc.name, nodes, edges, groups, comments };
+  return { title: escapeControl(spec.doc.name), nodes, edges, groups, comments };
 }
 
 /** Mermaid refuses to render flowcharts with more edges than this (its default `maxEdges`). */

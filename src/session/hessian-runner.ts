@@ -10,7 +10,7 @@ import { gradients } from "../autodiff/gradients.js";
 import { GraphError } from "../errors.js";
 import { flatLayout, hessian, type FlatEntry } from "../autodiff/hessian.js";
 import type { Node } from "../graph/graph.js";
-import { checkMemory } from "../memory.js";
+import { checkMemory, memoryBudget, type MemoryBudget } from "../memory.js";
 import type { Plan } from "./plan.js";
 import type { Feed, Session } from "./session.js";
 import type { WorkerRequest } from "./hessian-worker.js";
@@ -58,12 +58,26 @@ function derivativeGraphs(y: Node, xs: Node[]): DerivativeGraphs {
   return d;
 }
 
+/** Bytes per worker thread beyond its buffers (a V8 isolate and the modules it loads). */
+const THREAD_OVERHEAD_BYTES = 16e6;
+
+/**
+ * Refuses, before anything is computed, a Hessian whose matrices cannot fit in memory: the n×n result,
+ * and a second n×n copy where the mode makes one (rows: the plan's output buffer; dependent xs: the columns).
+ */
+export function checkHessianMemory(xs: Node[], mode: HessianMode = "batched", budget: MemoryBudget = memoryBudget()): void {
+  const n = flatLayout(xs).reduce((s, e) => s + e.size, 0);
+  const copies = mode === "rows" || dependentXs(xs) ? 2 : 1;
+  checkMemory(copies * n * n * 8, `the ${n}×${n} Hessian${copies > 1 ? " (two copies in this mode)" : ""}`, budget);
+}
+
 /** The exact Hessian of the scalar `y` over all of xs, as numbers. */
 export async function computeHessian(session: Session, y: Node, xs: Node[], feed: Feed, options: HessianOptions = {}): Promise<HessianResult> {
   const layout = flatLayout(xs);
   const n = layout.reduce((s, e) => s + e.size, 0);
-  checkMemory(n * n * 8, `the ${n}×${n} Hessian`);
   const mode = options.mode ?? "batched";
+  const budget = memoryBudget();
+  checkHessianMemory(xs, mode, budget);
   const graphs = derivativeGraphs(y, xs);
   const grads = graphs.grads;
   if (mode === "rows") {
@@ -94,7 +108,11 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) matrix[i * n + j] = columns[j * n + i];
     return { layout, n, matrix, gradient, mode, workers: 0 };
   }
-  const workers = workerCount(options.workers ?? "auto", n, plan.slotSizes.reduce((s, v) => s + v, 0));
+  // Each extra thread holds its own forward buffers and tangent batches: as many threads as fit beside the matrix.
+  const planElements = plan.slotSizes.reduce((s, v) => s + v, 0);
+  const perThread = 8 * (planElements + 4 * batch * largest) + THREAD_OVERHEAD_BYTES;
+  const fitting = Math.floor((budget.bytes - n * n * 8) / perThread);
+  const workers = Math.max(1, Math.min(workerCount(options.workers ?? "auto", n, planElements), fitting));
   // With workers, the matrix lives in shared memory and each thread writes its rows in place.
   const matrix = workers > 1 ? new Float64Array(new SharedArrayBuffer(n * n * 8)) : new Float64Array(n * n);
   if (workers <= 1) {
@@ -177,7 +195,8 @@ function workerPool(count: number): HessianWorker[] {
 
 function workerCount(requested: number | "auto", n: number, planElements: number): number {
   if (!WORKER_FILE) return 1;
-  if (requested !== "auto") return Math.max(1, Math.floor(requested));
+  // Threads beyond the cores only add memory and switching: a request is capped at the core count.
+  if (requested !== "auto") return Math.max(1, Math.min(Math.floor(requested), availableParallelism()));
   // A thread costs tens of ms to start, then well under a ms per Hessian: start one for real work,
   // and use a running one for anything but tiny Hessians.
   const work = n * planElements;

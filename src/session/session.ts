@@ -73,6 +73,16 @@ export class Session {
     return { plan, tensors: runPlan(plan, this.sourceValues(plan, fed), slots) };
   }
 
+  /** The first node (in execution order) among those the fetches need whose value has a NaN or ±Infinity, with that value; undefined if none. */
+  firstNonFinite(nodes: readonly Node[], feed: Feed = {}): { node: Node; value: number } | undefined {
+    const { plan, tensors } = this.evaluate(nodes, feed, true);
+    for (let i = 0; i < plan.steps.length; i++) {
+      const data = tensors[i].data;
+      for (let k = 0; k < data.length; k++) if (!Number.isFinite(data[k])) return { node: this.graph.nodes[plan.nodeIds[i]], value: data[k] };
+    }
+    return undefined;
+  }
+
   /** The values of a plan's source steps: feeds, variables and constants. */
   sourceValues(plan: Plan, fed: ReadonlyMap<number, Tensor>): Map<number, Float64Array> {
     const sources = new Map<number, Float64Array>();

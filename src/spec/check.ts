@@ -2,9 +2,10 @@
 // first): duplicate names, unknown names (in inputs, in expr, in feed and outputs), cycles, feeds,
 // and finally the shape errors that only building the graph can find.
 import { HessflowError } from "../errors.js";
+import { didYouMean, member } from "../messages.js";
 import { fromNested } from "../graph/tensor.js";
 import { exprRefs, parseExpr, type Expr } from "./expr.js";
-import { buildSpec, SPEC_OP_ARITY, type LoadedSpec, type SpecDoc, type SpecNode } from "./load.js";
+import { buildSpec, SPEC_OP_ARITY, type LoadedSpec, type SpecDoc, type SpecNode } from "./build.js";
 import type { SchemaProblem } from "./schema.js";
 
 /** Result of checkSpec: every problem found, and the built spec when there are none. */
@@ -157,32 +158,42 @@ function exprCallProblems(e: Expr, out: string[] = []): string[] {
   return out;
 }
 
-/** Elementary cycles found by a depth-first search in document order, one per distinct node set. */
+/** Elementary cycles found by a depth-first search in document order, one per distinct node set (an iterative walk: any depth). */
 function findCycles(names: string[], deps: Map<string, string[]>): string[][] {
   const state = new Map<string, 1 | 2>();
-  const stack: string[] = [];
   const seen = new Set<string>();
   const cycles: string[][] = [];
-  const visit = (name: string) => {
-    state.set(name, 1);
-    stack.push(name);
-    for (const d of deps.get(name) ?? []) {
+  for (const root of names) {
+    if (state.has(root)) continue;
+    const path: string[] = [root];
+    const next: number[] = [0];
+    state.set(root, 1);
+    while (path.length) {
+      const top = path[path.length - 1];
+      const ds = deps.get(top) ?? [];
+      const k = next[next.length - 1]++;
+      if (k >= ds.length) {
+        path.pop();
+        next.pop();
+        state.set(top, 2);
+        continue;
+      }
+      const d = ds[k];
       const s = state.get(d);
       if (s === 1) {
-        const cycle = stack.slice(stack.indexOf(d));
+        const cycle = path.slice(path.lastIndexOf(d));
         const key = [...cycle].sort().join("\u0000");
         if (!seen.has(key)) {
           seen.add(key);
           cycles.push(cycle);
         }
       } else if (s === undefined) {
-        visit(d);
+        state.set(d, 1);
+        path.push(d);
+        next.push(0);
       }
     }
-    stack.pop();
-    state.set(name, 2);
-  };
-  for (const n of names) if (!state.has(n)) visit(n);
+  }
   return cycles;
 }
 
@@ -221,32 +232,4 @@ function stripNode(message: string, name: string): string {
 
 function unique(xs: string[]): string[] {
   return [...new Set(xs)];
-}
-
-function member(key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-}
-
-/** " (did you mean 'w1'?)" for a close name (about one edit per three characters; one-letter names only by case), else "". */
-function didYouMean(name: string, candidates: string[]): string {
-  let best: string | undefined;
-  let bestD = (name.length < 2 ? 0 : Math.max(1, Math.floor(name.length / 3))) + 1;
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      best = c;
-      bestD = d;
-    }
-  }
-  return best === undefined ? "" : ` (did you mean '${best}'?)`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
 }

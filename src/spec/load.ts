@@ -1,239 +1,71 @@
-// JSON graph specs ("hessflow.graph/1") to the same public API a programmer uses.
+// Loading a spec: read the file, parse its JSON (with line and column on errors), check it against the
+// JSON Schema and semantically (every problem `validate` reports), then build the graph.
 import { readFileSync } from "node:fs";
-import { HessflowError, SpecError } from "../errors.js";
-import * as B from "../graph/builders.js";
-import { Graph, type Node } from "../graph/graph.js";
-import type { Initializer } from "../graph/initializers.js";
-import { fromNested, type NestedArray, type Tensor } from "../graph/tensor.js";
-import { isOpName } from "../ops/registry.js";
-import { exprRefs, parseExpr, type Expr } from "./expr.js";
+import { SpecError } from "../errors.js";
+import { member, q } from "../messages.js";
+import type { LoadedSpec } from "./build.js";
+import { checkSpec } from "./check.js";
+import { parseJsonText } from "./json-text.js";
 import { loadSchema, validateAgainstSchema, type SchemaProblem } from "./schema.js";
 
-/** One node as written in a spec. */
-export interface SpecNode {
-  name: string;
-  op?: string;
-  expr?: string;
-  inputs?: string[];
-  attrs?: Record<string, unknown>;
-  shape?: (number | null)[];
-  value?: NestedArray;
-  init?: Initializer;
-  description?: string;
-}
+export type { LoadedSpec, SpecDoc, SpecNode } from "./build.js";
 
-/** A parsed spec document. */
-export interface SpecDoc {
-  format: string;
-  name: string;
-  description?: string;
-  nodes: SpecNode[];
-  feed?: Record<string, NestedArray>;
-  outputs: {
-    fetch?: string[];
-    gradients?: { ys: string | string[]; xs: string[] };
-    hessian?: { ys: string; xs: string[] };
-  };
-}
+/** Deepest nesting of arrays and objects a spec may have (a tensor of rank 60 is still allowed). */
+export const MAX_NESTING = 64;
 
-/** A spec built into a graph: nodes by spec name, the feed as tensors, and the requested outputs. */
-export interface LoadedSpec {
-  doc: SpecDoc;
-  graph: Graph;
-  nodes: Map<string, Node>;
-  feed: Map<Node, Tensor>;
-  fetch: Node[];
-  gradients?: { ys: Node[]; xs: Node[] };
-  hessian?: { ys: Node; xs: Node[] };
-}
-
-/** Reads and parses a spec file; a missing file or broken JSON is a SpecError naming the file. */
+/** Reads and parses a spec file; a missing file or broken JSON is a SpecError naming the file (and line and column). */
 export function readSpecFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new SpecError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, path);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : code ?? (e as Error).message;
+    throw new SpecError(`cannot read ${q(path)}: ${why}`, path);
   }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new SpecError(`${path} is not valid JSON: ${(e as Error).message}`, path);
-  }
+  return parseJsonText(text, path);
 }
 
-/** Every schema problem of a document (empty when it is well formed). */
+/** Every schema problem of a document (empty when it is well formed); a document nested too deeply is one problem at its deepest path. */
 export function schemaProblems(doc: unknown): SchemaProblem[] {
-  return validateAgainstSchema(doc, loadSchema());
+  const deep = nestingProblem(doc);
+  return deep ? [deep] : validateAgainstSchema(doc, loadSchema());
 }
 
 /** One line for a problem: its JSON path, node and message. */
 export function formatProblem(p: SchemaProblem): string {
-  return `${p.path}${p.node ? ` (node '${p.node}')` : ""}: ${p.message}`;
+  return `${p.path}${p.node ? ` (node '${q(p.node)}')` : ""}: ${p.message}`;
 }
 
-/** Checks the document against the schema (throwing the first problem) and builds the graph. */
+/** Every problem of a document, schema first (then semantics are not checked), else semantic; the built spec when there are none. */
+export function specProblems(doc: unknown): { problems: SchemaProblem[]; loaded?: LoadedSpec } {
+  const schema = schemaProblems(doc);
+  return schema.length ? { problems: schema } : checkSpec(doc as import("./build.js").SpecDoc);
+}
+
+/** Checks the document (schema, then names, cycles, feeds, shapes: what `validate` checks) and builds the graph; throws the first problem. */
 export function loadSpec(doc: unknown): LoadedSpec {
-  const problems = schemaProblems(doc);
-  if (problems.length) {
+  const { problems, loaded } = specProblems(doc);
+  if (problems.length || !loaded) {
+    const p = problems[0];
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more; run 'hessflow validate')` : "";
-    throw new SpecError(formatProblem(problems[0]) + more, problems[0].node ?? problems[0].path);
+    throw new SpecError(formatProblem(p) + more, p.node ?? p.path);
   }
-  return buildSpec(doc as SpecDoc);
+  return loaded;
 }
 
-/** Builds a schema-valid document into a graph, in dependency order; semantic errors name the node or field. */
-export function buildSpec(doc: SpecDoc): LoadedSpec {
-  const byName = new Map<string, { node: SpecNode; index: number; expr?: Expr }>();
-  doc.nodes.forEach((node, index) => {
-    if (byName.has(node.name)) throw new SpecError(`$.nodes[${index}]: duplicate node name '${node.name}'`, node.name);
-    byName.set(node.name, { node, index, expr: node.expr !== undefined ? parseExpr(node.expr, node.name) : undefined });
-  });
-  const deps = (name: string): string[] => {
-    const e = byName.get(name)!;
-    return e.expr ? exprRefs(e.expr) : e.node.inputs ?? [];
-  };
-  for (const [name, e] of byName) {
-    deps(name).forEach((d, i) => {
-      if (!byName.has(d)) throw new SpecError(`$.nodes[${e.index}]${e.expr ? ".expr" : `.inputs[${i}]`} (node '${name}'): unknown input '${d}'`, name);
-    });
-  }
-
-  // A placeholder written without a shape accepts any shape of the fed value's rank.
-  const feedRank = (name: string): null[] => {
-    let v: unknown = doc.feed?.[name], rank = 0;
-    while (Array.isArray(v)) { rank++; v = v[0]; }
-    return new Array<null>(rank).fill(null);
-  };
-
-  // Depth-first build in dependency order; a node met again while being built is a cycle.
-  const graph = new Graph();
-  const built = new Map<string, Node>();
-  const visiting: string[] = [];
-  const build = (name: string): Node => {
-    const done = built.get(name);
-    if (done) return done;
-    if (visiting.includes(name)) {
-      const cycle = [...visiting.slice(visiting.indexOf(name)), name].join(" → ");
-      throw new SpecError(`node '${name}': cycle ${cycle}`, name);
+/** The first array or object nested deeper than MAX_NESTING, as a problem at its path (an iterative walk). */
+function nestingProblem(doc: unknown): SchemaProblem | undefined {
+  const stack: { v: unknown; depth: number; path: () => string }[] = [{ v: doc, depth: 0, path: () => "$" }];
+  while (stack.length) {
+    const { v, depth, path } = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth >= MAX_NESTING) return { path: path(), message: `nested more than ${MAX_NESTING} levels deep (tensors may have at most ${MAX_NESTING - 4} dimensions)` };
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) if (typeof v[i] === "object" && v[i] !== null) stack.push({ v: v[i], depth: depth + 1, path: () => `${path()}[${i}]` });
+    } else {
+      for (const [k, c] of Object.entries(v)) if (typeof c === "object" && c !== null) stack.push({ v: c, depth: depth + 1, path: () => `${path()}${member(k)}` });
     }
-    visiting.push(name);
-    const { node, index, expr } = byName.get(name)!;
-    const inputs = (node.inputs ?? []).map(build);
-    let result: Node;
-    try {
-      result = expr ? buildExpr(expr, name, build, graph) : buildNode(graph, node, inputs, feedRank);
-    } catch (e) {
-      if (e instanceof SpecError) throw e;
-      if (e instanceof HessflowError) throw new SpecError(`$.nodes[${index}] ${e.message.startsWith(`node '${name}'`) ? e.message : `(node '${name}'): ${e.message}`}`, name);
-      throw e;
-    }
-    if (result.name !== name) graph.alias(result, name);
-    visiting.pop();
-    built.set(name, result);
-    return result;
-  };
-  for (const n of doc.nodes) build(n.name);
-
-  const ref = (name: string, field: string): Node => {
-    const n = built.get(name);
-    if (!n) throw new SpecError(`${field}: unknown node '${name}'`, field);
-    return n;
-  };
-  const feed = new Map<Node, Tensor>();
-  for (const [name, value] of Object.entries(doc.feed ?? {})) {
-    const node = ref(name, `$.feed.${name}`);
-    if (node.op !== "placeholder") throw new SpecError(`$.feed.${name}: '${name}' is a ${node.op}, only placeholders can be fed`, name);
-    const t = fromNested(value, `$.feed.${name}`);
-    if (t.shape.length !== node.shape.length || node.shape.some((d, i) => d !== null && d !== t.shape[i])) {
-      throw new SpecError(`$.feed.${name}: shape [${t.shape.join(", ")}] does not match placeholder '${name}' of shape [${node.shape.map((d) => d ?? "None").join(", ")}]`, name);
-    }
-    feed.set(node, t);
   }
-  for (const n of graph.nodes) {
-    if (n.op === "placeholder" && !feed.has(n)) throw new SpecError(`$.feed: placeholder '${n.name}' is not fed`, n.name);
-  }
-  const o = doc.outputs;
-  const fetch = (o.fetch ?? []).map((n, i) => ref(n, `$.outputs.fetch[${i}]`));
-  const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
-  const xsOf = (xs: string[], field: string) => xs.map((x, i) => {
-    const n = ref(x, `${field}[${i}]`);
-    if (n.shape.some((d) => d === null)) throw new SpecError(`${field}[${i}]: '${x}' has unknown dims; differentiate with respect to variables or fixed-shape nodes`, x);
-    return n;
-  });
-  return {
-    doc, graph, nodes: built, feed, fetch,
-    gradients: o.gradients && { ys: list(o.gradients.ys).map((y, i) => ref(y, `$.outputs.gradients.ys[${i}]`)), xs: xsOf(o.gradients.xs, "$.outputs.gradients.xs") },
-    hessian: o.hessian && { ys: scalar(ref(o.hessian.ys, "$.outputs.hessian.ys")), xs: xsOf(o.hessian.xs, "$.outputs.hessian.xs") },
-  };
-}
-
-function scalar(n: Node): Node {
-  if (n.shape.length !== 0 && !n.shape.every((d) => d === 1)) throw new SpecError(`$.outputs.hessian.ys: '${n.name}' must be a scalar (shape [${n.shape.map((d) => d ?? "None").join(", ")}])`, n.name);
-  return n;
-}
-
-function buildExpr(e: Expr, name: string, ref: (n: string) => Node, graph: Graph, top = true): Node {
-  if (e.kind === "ref") return top ? B.identity(ref(e.name), name) : ref(e.name);
-  if (e.kind === "number") return graph.constant(e.value, top ? name : undefined);
-  const args = e.args.map((a) => buildExpr(a, name, ref, graph, false));
-  return applyOp(e.op, args, e.attrs, top ? name : undefined, name);
-}
-
-function buildNode(graph: Graph, node: SpecNode, inputs: Node[], feedRank: (name: string) => null[]): Node {
-  const op = node.op!;
-  switch (op) {
-    case "placeholder": return graph.placeholder(node.shape ?? feedRank(node.name), node.name);
-    case "variable": return graph.variable(node.init ?? node.value!, node.name);
-    case "constant": return graph.constant(node.value!, node.name);
-    default: return applyOp(op, inputs, node.attrs ?? {}, node.name, node.name);
-  }
-}
-
-/** The ops a spec may apply, with their number of inputs (null: one or more). */
-export const SPEC_OP_ARITY: Readonly<Record<string, number | null>> = {
-  matmul: 2, add: 2, subtract: 2, multiply: 2, divide: 2, squared_difference: 2,
-  negative: 1, square: 1, exp: 1, log: 1, tanh: 1, sigmoid: 1, relu: 1, softplus: 1,
-  identity: 1, stop_gradient: 1, reduce_sum: 1, reduce_mean: 1, reshape: 1, transpose: 1,
-  concat: null, slice: 1, softmax: 1, log_softmax: 1, softmax_cross_entropy_with_logits: 2,
-};
-
-/** Applies a spec op (TF snake_case name and attributes) through the public builders. */
-export function applyOp(op: string, x: Node[], a: Record<string, unknown>, name: string | undefined, label: string): Node {
-  if (!isOpName(op)) throw new SpecError(`node '${label}': unknown op '${op}'`, label);
-  if (!Object.hasOwn(SPEC_OP_ARITY, op)) throw new SpecError(`node '${label}': op '${op}' is internal and cannot be used in a spec`, label);
-  const k = SPEC_OP_ARITY[op];
-  if (k === null ? x.length < 1 : x.length !== k) {
-    throw new SpecError(`node '${label}': ${op} takes ${k === null ? "at least 1 input" : `${k} input${k === 1 ? "" : "s"}`}, got ${x.length}`, label);
-  }
-  const axis = a.axis as number | number[] | undefined;
-  const one = (v: number | number[] | undefined, dflt: number) => (v === undefined ? dflt : Array.isArray(v) ? v[0] : v);
-  switch (op) {
-    case "matmul": return B.matmul(x[0], x[1], { transposeA: a.transpose_a as boolean, transposeB: a.transpose_b as boolean, name });
-    case "add": return B.add(x[0], x[1], name);
-    case "subtract": return B.subtract(x[0], x[1], name);
-    case "multiply": return B.multiply(x[0], x[1], name);
-    case "divide": return B.divide(x[0], x[1], name);
-    case "squared_difference": return B.squaredDifference(x[0], x[1], name);
-    case "negative": return B.negative(x[0], name);
-    case "square": return B.square(x[0], name);
-    case "exp": return B.exp(x[0], name);
-    case "log": return B.log(x[0], name);
-    case "tanh": return B.tanh(x[0], name);
-    case "sigmoid": return B.sigmoid(x[0], name);
-    case "relu": return B.relu(x[0], name);
-    case "softplus": return B.softplus(x[0], name);
-    case "identity": return B.identity(x[0], name);
-    case "stop_gradient": return B.stopGradient(x[0], name);
-    case "reduce_sum": return B.reduceSum(x[0], axis, a.keepdims as boolean, name);
-    case "reduce_mean": return B.reduceMean(x[0], axis, a.keepdims as boolean, name);
-    case "reshape": return B.reshape(x[0], a.shape as number[], name);
-    case "transpose": return B.transpose(x[0], a.perm as number[] | undefined, name);
-    case "concat": return B.concat(x, one(axis, 0), name);
-    case "slice": return B.slice(x[0], a.begin as number[], a.size as number[], name);
-    case "softmax": return B.softmax(x[0], one(axis, -1), name);
-    case "log_softmax": return B.logSoftmax(x[0], one(axis, -1), name);
-    case "softmax_cross_entropy_with_logits": return B.softmaxCrossEntropyWithLogits(x[0], x[1], one(axis, -1), name);
-    default: throw new SpecError(`node '${label}': op '${op}' is internal and cannot be used in a spec`, label);
-  }
+  return undefined;
 }

@@ -3,9 +3,10 @@ import { gradients } from "../autodiff/gradients.js";
 import { hessians, type FlatEntry } from "../autodiff/hessian.js";
 import type { Node } from "../graph/graph.js";
 import type { Tensor } from "../graph/tensor.js";
-import { computeHessian, type HessianMode, type HessianOptions } from "../session/hessian-runner.js";
+import { checkHessianMemory, computeHessian, type HessianMode, type HessianOptions } from "../session/hessian-runner.js";
 import { Session } from "../session/session.js";
-import type { LoadedSpec } from "./load.js";
+import { q } from "../messages.js";
+import type { LoadedSpec } from "./build.js";
 
 /** The numbers a spec's outputs ask for. */
 export interface SpecResult {
@@ -25,6 +26,8 @@ export interface SpecResult {
     workers: number;
     ms: number;
   };
+  /** The first NaN or ±Infinity in the results, and the node that produced it; undefined when every number is finite. */
+  nonFinite?: NonFinite;
 }
 
 /** Options of runSpec. */
@@ -35,6 +38,8 @@ export interface RunOptions extends HessianOptions {
 
 /** Runs a loaded spec. In rows mode tf_hessians come from the tf.hessians graph; in batched mode from the exact matrix's diagonal blocks (the same numbers). */
 export async function runSpec(spec: LoadedSpec, options: RunOptions = {}): Promise<SpecResult> {
+  // The Hessian's matrices are refused (if they cannot fit) before anything is computed.
+  if (spec.hessian && !options.noHessian) checkHessianMemory(spec.hessian.xs, options.mode);
   const session = new Session(spec.graph);
   const grads: Node[] = spec.gradients ? (gradients(spec.gradients.ys, spec.gradients.xs, { unconnected: "zero" }) as Node[]) : [];
   const fetched = session.run([spec.fetch, grads], spec.feed);
@@ -58,7 +63,48 @@ export async function runSpec(spec: LoadedSpec, options: RunOptions = {}): Promi
     }
     result.hessian = { layout: h.layout.map((e, i) => ({ ...e, name: spec.doc.outputs.hessian!.xs[i] })), n: h.n, exact: h.matrix, gradient: h.gradient, tfHessian, mode: h.mode, workers: h.workers, ms };
   }
+  result.nonFinite = findNonFinite(session, spec, [...spec.fetch, ...grads], result);
   return result;
+}
+
+/** Where the first NaN or ±Infinity of a result comes from, if it has any (nothing is searched when all is finite). */
+function findNonFinite(session: Session, spec: LoadedSpec, nodes: Node[], result: SpecResult): NonFinite | undefined {
+  const bad = (a: Float64Array) => { for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return a[i]; return undefined; };
+  const outputs = [...result.fetch, ...result.gradients].map((f) => f.value.data);
+  const h = result.hessian;
+  let hessianValue: number | undefined;
+  if (outputs.every((a) => bad(a) === undefined)) {
+    if (!h) return undefined;
+    let at = -1;
+    for (let i = 0; i < h.exact.length; i++) if (!Number.isFinite(h.exact[i])) { at = i; break; }
+    if (at < 0) return undefined;
+    hessianValue = h.exact[at];
+    // The forward values and gradients are finite: the first non-finite entry is a second derivative.
+    const where = `the Hessian's entry [${Math.floor(at / h.n)}, ${at % h.n}]`;
+    const found = session.firstNonFinite([...nodes, ...(spec.hessian ? [spec.hessian.ys] : [])], spec.feed);
+    return found ? describe(spec, found.node, found.value) : { node: where, value: hessianValue, message: `${where} is ${label(hessianValue)}` };
+  }
+  const found = session.firstNonFinite(nodes, spec.feed);
+  return found ? describe(spec, found.node, found.value) : undefined;
+}
+
+/** A non-finite value found in a run: the node that first produced it, the value, and a one-line message. */
+export interface NonFinite {
+  node: string;
+  value: number;
+  message: string;
+}
+
+function describe(spec: LoadedSpec, node: Node, value: number): NonFinite {
+  // A spec name when the node has one; else the internal node and what it computes.
+  const name = [...spec.nodes].find(([, v]) => v === node)?.[0];
+  const what = name !== undefined ? `node '${q(name)}' (${node.op})` : `the internal node '${node.name}' (${node.op}, built by gradients())`;
+  return { node: name ?? node.name, value, message: `${what} produced ${label(value)}` };
+}
+
+/** "NaN", "+Infinity" or "-Infinity". */
+function label(v: number): string {
+  return Number.isNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity";
 }
 
 /** The diagonal block of an n×n row-major matrix for one variable (what tf.hessians returns for it, flattened). */

@@ -15,6 +15,7 @@
 // schema edit cannot be silently ignored.
 
 import { readFileSync } from "node:fs";
+import { closest, member } from "../messages.js";
 
 /** One schema violation: JSON path of the offending value, the node it belongs to (if any), and what is wrong. */
 export interface SchemaProblem {
@@ -70,6 +71,8 @@ export function loadSchema(): object {
 class Validator {
   private readonly checked = new WeakSet<object>();
   private readonly regexps = new Map<string, RegExp>();
+  private readonly resolved = new Map<string, Schema>();
+  private readonly tables = new WeakMap<Schema[], Record<string, unknown[]>[]>();
 
   constructor(private readonly root: SchemaObject) {}
 
@@ -169,7 +172,7 @@ class Validator {
     }
     const properties = isObject(s.properties) ? (s.properties as Record<string, Schema>) : {};
     for (const [key, child] of Object.entries(value)) {
-      const childPath = `${path}${memberPath(key)}`;
+      const childPath = `${path}${member(key)}`;
       if (s.propertyNames !== undefined) {
         for (const issue of this.validate(key, s.propertyNames as Schema, childPath, `${at}/propertyNames`)) {
           issues.push({ path: childPath, message: `invalid property name ${JSON.stringify(key)}: ${issue.message}` });
@@ -187,6 +190,9 @@ class Validator {
 
   /** anyOf / oneOf: succeed, or explain the failure as specifically as possible. */
   private alternatives(value: unknown, branches: Schema[], path: string, at: string, kind: "anyOf" | "oneOf"): Issue[] {
+    // Fast path: a discriminator value (e.g. "op": "matmul") that only one branch accepts decides alone.
+    const only = this.discriminated(value, branches);
+    if (only !== undefined) return this.validate(value, branches[only]!, path, `${at}/${only}`);
     const results = branches.map((b, i) => this.validate(value, b, path, `${at}/${i}`));
     const passing = results.flatMap((r, i) => (r.length === 0 ? [i] : []));
     if (passing.length === 1 || (kind === "anyOf" && passing.length > 1)) return [];
@@ -224,6 +230,22 @@ class Validator {
     ];
   }
 
+  /** The one branch whose discriminator const/enum accepts the value's discriminator property, if exactly one does. */
+  private discriminated(value: unknown, branches: Schema[]): number | undefined {
+    if (!isObject(value)) return undefined;
+    let tables = this.tables.get(branches);
+    if (tables === undefined) this.tables.set(branches, (tables = branches.map((b) => this.constProperties(b))));
+    const key = Object.keys(tables[0] ?? {}).find((k) => tables!.every((t) => Object.hasOwn(t, k)));
+    if (key === undefined || !Object.hasOwn(value, key)) return undefined;
+    let found: number | undefined;
+    for (let i = 0; i < tables.length; i++) {
+      if (!tables[i]![key]!.some((c) => jsonEqual(c, value[key]))) continue;
+      if (found !== undefined) return undefined;
+      found = i;
+    }
+    return found;
+  }
+
   private byDiscriminator(value: unknown, branches: Schema[], results: Issue[][], path: string): Issue[] | undefined {
     if (!isObject(value)) return undefined;
     const tables = branches.map((b) => this.constProperties(b));
@@ -236,7 +258,7 @@ class Validator {
       const allowed = [...new Set(tables.flatMap((t) => t[key]!.map((c) => JSON.stringify(c))))];
       const choices = tables.flatMap((t) => t[key]!);
       return [{
-        path: `${path}${memberPath(key)}`,
+        path: `${path}${member(key)}`,
         message: `unknown ${key} ${JSON.stringify(v)}${suggest(v, choices)}; expected one of ${allowed.join(", ")}`,
       }];
     }
@@ -289,6 +311,12 @@ class Validator {
   }
 
   private resolve(ref: string): Schema {
+    let hit = this.resolved.get(ref);
+    if (hit === undefined) this.resolved.set(ref, (hit = this.lookup(ref)));
+    return hit;
+  }
+
+  private lookup(ref: string): Schema {
     const id = typeof this.root.$id === "string" ? this.root.$id : undefined;
     const local = id !== undefined && ref.startsWith(`${id}#`) ? ref.slice(id.length) : ref;
     if (local !== "#" && !local.startsWith("#/")) {
@@ -371,9 +399,6 @@ function items(n: number): string {
   return n === 1 ? "1 item" : `${n} items`;
 }
 
-function memberPath(key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-}
 
 function unknownProperty(key: string, allowed: string[]): string {
   const hint = suggest(key, allowed);
@@ -385,30 +410,8 @@ function unknownProperty(key: string, allowed: string[]): string {
 /** " (did you mean \"inputs\"?)" when a candidate string is a likely typo of `value`, else "". */
 function suggest(value: unknown, candidates: unknown[]): string {
   if (typeof value !== "string") return "";
-  let best: string | undefined;
-  // Allow about one edit per three characters; very short strings only match case-insensitively.
-  let bestDistance = (value.length < 3 ? 0 : Math.max(1, Math.floor(value.length / 3))) + 1;
-  for (const c of candidates) {
-    if (typeof c !== "string") continue;
-    const d = editDistance(value.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
+  const best = closest(value, candidates, 3);
   return best === undefined ? "" : ` (did you mean ${JSON.stringify(best)}?)`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 /** The `name` of `doc.nodes[i]` when `path` starts with `$.nodes[i]`. */
