@@ -1,20 +1,32 @@
-// Renders the seed report in headless Chromium and checks the screenshot shows coloured heatmaps.
-// Needs /usr/bin/chromium (CI installs it); set HESSFLOW_SKIP_BROWSER=1 to skip on machines without it.
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// Renders the seed report and the standalone SVG heatmaps in headless Chromium and checks the screenshots show coloured
+// heatmaps. The browser is the one shipped in the @sparticuz/chromium devDependency (see browser.ts), so this runs on
+// any fresh clone after npm install; HESSFLOW_CHROMIUM=/path overrides it, HESSFLOW_SKIP_BROWSER=1 skips these tests.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import type { Browser } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareHessians } from "../src/report/compare.js";
 import { reportHtml } from "../src/report/html.js";
 import { decodePng, type DecodedPng } from "../src/report/png.js";
+import { closeChromium, launchChromium, screenshotPng } from "./browser.js";
 import { referenceInput } from "./report-fixtures.js";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const SKIP = process.env.HESSFLOW_SKIP_BROWSER === "1";
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+// One browser for the whole file.
+let browser: Browser | undefined;
+beforeAll(async () => { if (!SKIP) browser = await launchChromium(); }, 120_000);
+afterAll(() => closeChromium(browser), 60_000);
+
+/** Renders a file in Chromium at width×height and returns the screenshot, decoded. */
+async function screenshot(file: string, width: number, height: number): Promise<DecodedPng> {
+  if (!browser) throw new Error("Chromium was not launched");
+  return decodePng(await screenshotPng(browser, pathToFileURL(file).href, width, height));
+}
 
 const rgb = (p: DecodedPng, x: number, y: number) => {
   const o = (y * p.width + x) * p.channels;
@@ -33,21 +45,14 @@ function darkRuns(p: DecodedPng, y: number, minLen: number): [number, number][] 
   return runs;
 }
 
-describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === "1")("report in headless Chromium", () => {
+describe.skipIf(SKIP)("report in headless Chromium", () => {
   it("renders the seed heatmaps with red and blue cells", async () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} missing: install chromium or set HESSFLOW_SKIP_BROWSER=1`).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), "hessflow-browser-"));
-    const profile = mkdtempSync(join(tmpdir(), "hessflow-chromium-profile-"));
-    dirs.push(dir, profile);
+    dirs.push(dir);
     const input = referenceInput("seed");
-    const htmlPath = join(dir, "seed.html"), shot = join(dir, "seed.png");
+    const htmlPath = join(dir, "seed.html");
     writeFileSync(htmlPath, reportHtml(input, compareHessians(input), { name: "seed", description: "MLP 3-2-1, mse_half, 4 samples" }));
-    await promisify(execFile)(CHROMIUM, [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`, `--screenshot=${shot}`, "--window-size=1400,1000",
-      pathToFileURL(htmlPath).href,
-    ], { timeout: 90_000 });
-    const png = decodePng(readFileSync(shot));
+    const png = await screenshot(htmlPath, 1400, 1000);
     expect([png.width, png.height]).toEqual([1400, 1000]);
 
     // The three panels' frames and block lines: rows holding three long dark runs.
@@ -76,20 +81,7 @@ describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === "1")("report in headless C
   }, 120_000);
 });
 
-describe.skipIf(process.env.HESSFLOW_SKIP_BROWSER === "1")("standalone SVG heatmaps in headless Chromium", () => {
-  /** Renders a file in Chromium and returns the screenshot, decoded. */
-  async function screenshot(file: string, width: number, height: number): Promise<DecodedPng> {
-    const profile = mkdtempSync(join(tmpdir(), "hessflow-chromium-profile-"));
-    dirs.push(profile);
-    const shot = `${file}.png`;
-    await promisify(execFile)(CHROMIUM, [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`, `--screenshot=${shot}`, `--window-size=${width},${height}`,
-      pathToFileURL(file).href,
-    ], { timeout: 90_000 });
-    return decodePng(readFileSync(shot));
-  }
-
+describe.skipIf(SKIP)("standalone SVG heatmaps in headless Chromium", () => {
   /** Red and blue pixel counts in each third of the picture (the three panels side by side). */
   function colouredThirds(png: DecodedPng): { red: number; blue: number }[] {
     return [0, 1, 2].map((k) => {
