@@ -50,4 +50,38 @@ describe("gradYs", () => {
   });
 });
 
+describe("initializer seeds (TF 1.x: op seed from the graph seed and the op's id)", () => {
+  const draw = (g: Graph) => Array.from(g.variable({ type: "randomNormal", shape: [3] }).value!.data);
+
+  it("variables without a seed differ from each other, and the same graph build gives the same values", () => {
+    const g = new Graph();
+    const a = draw(g), b = draw(g);
+    expect(a).not.toEqual(b);
+    const h = new Graph();
+    expect(draw(h)).toEqual(a);
+    expect(draw(h)).toEqual(b);
+    expect(new Graph().variable({ type: "glorotUniform", shape: [2, 2] }).value!.data)
+      .not.toEqual(new Graph().variable({ type: "zeros", shape: [1] }).graph.variable({ type: "glorotUniform", shape: [2, 2] }).value!.data);
+  });
+
+  it("the graph-level seed changes unseeded draws, reproducibly", () => {
+    expect(new Graph({ seed: 0 }).seed).toBe(0);
+    expect(new Graph().seed).toBe(0);
+    expect(draw(new Graph({ seed: 7 }))).toEqual(draw(new Graph({ seed: 7 })));
+    expect(draw(new Graph({ seed: 7 }))).not.toEqual(draw(new Graph()));
+    expect(() => new Graph({ seed: 1.5 })).toThrow(/^Graph: seed must be an integer, got 1.5$/);
+  });
+
+  it("an explicit seed alone decides the values (unchanged by position or graph seed)", () => {
+    const seeded = (g: Graph) => Array.from(g.variable({ type: "randomNormal", shape: [3], seed: 0 }).value!.data);
+    const expected = [0.7871846599200555, 0.43143961704601397, -1.0777012643800048];
+    expect(seeded(new Graph())).toEqual(expected);
+    const g = new Graph({ seed: 99 });
+    g.placeholder([2], "x");
+    expect(seeded(g)).toEqual(expected);
+    expect(seeded(g)).toEqual(expected);
+    expect(() => new Graph().variable({ type: "randomNormal", shape: [3], seed: 0.5 }, "w")).toThrow(/^variable 'w': initializer seed must be an integer, got 0.5$/);
+  });
+});
+
 void inspect; void FeedError;

@@ -5,7 +5,7 @@ import type { Dim } from "./shape.js";
 import { formatShape, isStatic, sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
 import { fromNested } from "./tensor.js";
-import { initialValue, type Initializer } from "./initializers.js";
+import { derivedSeed, initialValue, type Initializer } from "./initializers.js";
 
 /** Outputs of at most this many elements are computed when built if all inputs are constants. */
 const FOLD_LIMIT = 256;
@@ -57,12 +57,26 @@ export class Node {
 /** Anything accepted where a node is expected: a node, or a number/array that becomes a constant. */
 export type NodeLike = Node | number | NestedArray;
 
+/** Options of a new Graph. */
+export interface GraphOptions {
+  /** The graph-level seed (tf.set_random_seed), an integer; default 0, so that runs are reproducible. */
+  seed?: number;
+}
+
 /** An append-only computation graph, as TF 1.x's: creation order is a valid execution order. */
 export class Graph {
   /** All nodes, in creation order. */
   readonly nodes: Node[] = [];
+  /** The graph-level seed: an initializer without a seed of its own draws from a seed derived from it and the variable's node id. */
+  readonly seed: number;
   private readonly byName = new Map<string, Node>();
   private readonly memo = new Map<string, Node>();
+
+  constructor(options: GraphOptions = {}) {
+    const seed = options.seed ?? 0;
+    if (!Number.isInteger(seed)) throw new GraphError(`Graph: seed must be an integer, got ${JSON.stringify(seed)}`);
+    this.seed = seed;
+  }
 
   /** A value fed at run time; null dims are unknown until then (TF's None). */
   placeholder(shape: readonly (number | null)[], name?: string): Node {
@@ -72,9 +86,9 @@ export class Graph {
     return this.push("placeholder", [], {}, [...shape], name);
   }
 
-  /** A trainable variable from an explicit value (nested arrays or tensor) or an initializer. */
+  /** A trainable variable from an explicit value (nested arrays or tensor) or an initializer (without a seed: one derived from the graph's seed and this node's id). */
   variable(init: NestedArray | Tensor | Initializer, name?: string): Node {
-    const value = initialValue(init, name ?? "variable");
+    const value = initialValue(init, name ?? "variable", derivedSeed(this.seed, this.nodes.length));
     return this.push("variable", [], {}, [...value.shape], name, value);
   }
 
