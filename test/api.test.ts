@@ -1,8 +1,9 @@
 // The public API as a TF 1.x user meets it: null fetches, gradYs, per-op seeds, checked tensors and
 // options, compact inspection, and the same rules as specs for non-scalar ys and unknown dims.
+import { readdirSync, readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { add, FeedError, Graph, GraphError, gradients, multiply, reduceSum, Session, square } from "../src/index.js";
+import { add, computeHessian, FeedError, Graph, GraphError, gradients, multiply, reduceSum, Session, square } from "../src/index.js";
 
 describe("null fetches", () => {
   it("gradients() with an unconnected x can be fetched: null gives null, in place", () => {
@@ -84,4 +85,88 @@ describe("initializer seeds (TF 1.x: op seed from the graph seed and the op's id
   });
 });
 
-void inspect; void FeedError;
+describe("user tensors are checked", () => {
+  const setup = () => {
+    const g = new Graph();
+    const X = g.placeholder([4, null], "X");
+    const W = g.variable([[1], [2]], "W");
+    const L = reduceSum(square(X), undefined, undefined, "L");
+    return { g, X, W, L, sess: new Session(g) };
+  };
+
+  it("assign refuses data of the wrong length, naming the variable", () => {
+    const { W, sess } = setup();
+    const bad = () => sess.assign(W, { shape: [2, 1], data: new Float64Array(3) });
+    expect(bad).toThrow(FeedError);
+    expect(bad).toThrow(/^value for variable 'W': tensor of shape \[2, 1\] needs 2 values, but its data has 3$/);
+    expect(Array.from(sess.variableValue(W).data)).toEqual([1, 2]);
+    sess.assign(W, { shape: [2, 1], data: new Float64Array([3, 4]) });
+    expect(Array.from(sess.variableValue(W).data)).toEqual([3, 4]);
+  });
+
+  it("a feed of the wrong length, a bad shape entry or non-Float64Array data is a one-line FeedError naming the node", () => {
+    const { L, sess } = setup();
+    const run = (t: unknown) => () => sess.run(L, { X: t as never });
+    expect(run({ shape: [4, 2], data: new Float64Array(3) })).toThrow(/^feed 'X': tensor of shape \[4, 2\] needs 8 values, but its data has 3$/);
+    expect(run({ shape: [4, -2], data: new Float64Array(0) })).toThrow(/^feed 'X': tensor shape\[1\] must be a non-negative integer, got -2$/);
+    expect(run({ shape: [4, 1.5], data: new Float64Array(6) })).toThrow(/^feed 'X': tensor shape\[1\] must be a non-negative integer, got 1.5$/);
+    expect(run({ shape: [4, 1], data: [1, 2, 3, 4] })).toThrow(/^feed 'X': tensor data must be a Float64Array, got an array$/);
+    expect(run({ shape: 4, data: new Float64Array(4) })).toThrow(/^feed 'X': tensor shape must be an array of non-negative integers, got 4$/);
+    try { run({ shape: [4, 2], data: new Float64Array(3) })(); } catch (e) { expect((e as FeedError).where).toBe("X"); }
+    expect(sess.run(L, { X: { shape: [4, 1], data: new Float64Array([1, 1, 1, 1]) } }).data[0]).toBe(4);
+  });
+
+  it("variables and constants built from tensors are checked too", () => {
+    const g = new Graph();
+    expect(() => g.variable({ shape: [3], data: new Float64Array(2) } as never, "v")).toThrow(/^variable 'v': tensor of shape \[3\] needs 3 values, but its data has 2$/);
+    expect(() => g.constant({ shape: [2, 2], data: new Float64Array(5) }, "c")).toThrow(/^constant 'c': tensor of shape \[2, 2\] needs 4 values, but its data has 5$/);
+    expect(g.variable({ shape: [2], data: new Float64Array([1, 2]) }, "ok").shape).toEqual([2]);
+  });
+});
+
+describe("computeHessian options are checked", () => {
+  const setup = () => {
+    const g = new Graph();
+    const w = g.variable([1, 2], "w");
+    const L = reduceSum(square(w));
+    return { g, w, L, sess: new Session(g) };
+  };
+
+  it.each([
+    [{ mode: "fast" }, /^computeHessian: options\.mode must be "rows" or "batched", got "fast"$/],
+    [{ workers: 0 }, /^computeHessian: options\.workers must be a positive integer or "auto", got 0$/],
+    [{ workers: 1.5 }, /^computeHessian: options\.workers must be a positive integer or "auto", got 1.5$/],
+    [{ workers: "2" }, /^computeHessian: options\.workers must be a positive integer or "auto", got "2"$/],
+    [{ batch: 0 }, /^computeHessian: options\.batch must be a positive integer, got 0$/],
+    [{ batch: -3, mode: "rows" }, /^computeHessian: options\.batch must be a positive integer, got -3$/],
+  ])("refuses %j", async (options, message) => {
+    const { w, L, sess } = setup();
+    await expect(computeHessian(sess, L, [w], {}, options as never)).rejects.toThrow(GraphError);
+    await expect(computeHessian(sess, L, [w], {}, options as never)).rejects.toThrow(message);
+  });
+
+  it("accepts the valid ones", async () => {
+    const { w, L, sess } = setup();
+    for (const options of [{}, { mode: "rows" as const }, { mode: "batched" as const, workers: 1, batch: 1 }, { workers: "auto" as const }]) {
+      expect(Array.from((await computeHessian(sess, L, [w], {}, options)).matrix)).toEqual([2, 0, 0, 2]);
+    }
+  });
+});
+
+describe("inspection", () => {
+  it("a node prints as Node<name: op shape> and a graph as Graph<n nodes>", () => {
+    const g = new Graph();
+    const X = g.placeholder([2, null], "X");
+    const h1 = add(X, 1, "h1");
+    expect(inspect(h1)).toBe("Node<h1: add [2, None]>");
+    expect(inspect(g)).toBe("Graph<3 nodes>");
+    expect(inspect(new Graph())).toBe("Graph<0 nodes>");
+    expect(inspect({ h1, xs: [X] })).toBe("{ h1: Node<h1: add [2, None]>, xs: [ Node<X: placeholder [2, None]> ] }");
+    expect(String(h1)).toBe("h1: add [2, None]");
+  });
+
+  it("src/graph imports nothing from node: (it runs in browsers too)", () => {
+    const dir = new URL("../src/graph/", import.meta.url);
+    for (const f of readdirSync(dir)) expect(readFileSync(new URL(f, dir), "utf8")).not.toMatch(/from\s+["']node:|require\(["']node:/);
+  });
+});

@@ -4,7 +4,7 @@ import type { AttrMap, OpName } from "../ops/types.js";
 import type { Dim } from "./shape.js";
 import { formatShape, isStatic, sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
-import { fromNested } from "./tensor.js";
+import { toTensor } from "./tensor.js";
 import { derivedSeed, initialValue, type Initializer } from "./initializers.js";
 
 /** Outputs of at most this many elements are computed when built if all inputs are constants. */
@@ -94,7 +94,7 @@ export class Graph {
 
   /** A constant tensor. */
   constant(value: NestedArray | Tensor, name?: string): Node {
-    const t = isTensor(value) ? value : fromNested(value, `constant '${name ?? "?"}'`);
+    const t = toTensor(value, `constant '${name ?? "?"}'`, name);
     if (name === undefined && t.data.length <= 16) {
       const key = `constant|${t.shape.join(",")}|${Array.from(t.data).join(",")}`;
       const hit = this.memo.get(key);
@@ -190,10 +190,6 @@ export class Graph {
   }
 }
 
-function isTensor(v: unknown): v is Tensor {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && (v as Tensor).data instanceof Float64Array;
-}
-
 const NO_ATTRS: Record<string, unknown> = Object.freeze({});
 
 function canonicalAttrs(attrs: Record<string, unknown>): Record<string, unknown> {
@@ -204,6 +200,11 @@ function canonicalAttrs(attrs: Record<string, unknown>): Record<string, unknown>
   for (const k of Object.keys(attrs).sort()) if (attrs[k] !== undefined) out[k] = attrs[k];
   return out;
 }
+
+// Compact console.log / util.inspect output (Node's inspect hook, by its registered symbol: src/graph imports nothing from node:).
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+Object.defineProperty(Node.prototype, INSPECT, { value(this: Node): string { return `Node<${this.toString()}>`; } });
+Object.defineProperty(Graph.prototype, INSPECT, { value(this: Graph): string { return `Graph<${this.nodes.length} node${this.nodes.length === 1 ? "" : "s"}>`; } });
 
 /** The graph that the given node-likes belong to (the first node's), or throws. */
 export function graphOf(...xs: NodeLike[]): Graph {

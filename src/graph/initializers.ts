@@ -1,7 +1,7 @@
 import { GraphError } from "../errors.js";
 import { sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
-import { fromNested } from "./tensor.js";
+import { checkTensor, fromNested, isTensorLike } from "./tensor.js";
 
 /** How a variable gets its initial value, when not given explicitly (TF's initializers, seeded; camelCase names accepted too). */
 export type Initializer =
@@ -36,7 +36,7 @@ export function derivedSeed(graphSeed: number, opId: number): number {
 /** The tensor an initializer (or explicit value) produces; `defaultSeed` serves when the initializer has no seed; errors name the variable. */
 export function initialValue(init: NestedArray | Tensor | Initializer, name: string, defaultSeed = 0): Tensor {
   if (typeof init === "number" || Array.isArray(init)) return fromNested(init, `variable '${name}'`);
-  if ((init as Tensor).data instanceof Float64Array) return init as Tensor;
+  if (typeof init === "object" && init !== null && !("type" in init) && isTensorLike(init)) return checkTensor(init, `variable '${name}'`, name);
   const given = init as Initializer | { type: "randomNormal" | "glorotUniform" };
   // The API also takes TF's camelCase names (randomNormal, glorotUniform) for the spec's snake_case ones.
   const spec = (given.type === "randomNormal" ? { ...given, type: "random_normal" } : given.type === "glorotUniform" ? { ...given, type: "glorot_uniform" } : given) as Initializer;

@@ -60,6 +60,7 @@ function derivativeGraphs(y: Node, xs: Node[]): DerivativeGraphs {
 
 /** The exact Hessian of the scalar `y` over all of xs, as numbers. */
 export async function computeHessian(session: Session, y: Node, xs: Node[], feed: Feed, options: HessianOptions = {}): Promise<HessianResult> {
+  checkHessianOptions(options);
   const layout = flatLayout(xs);
   const n = layout.reduce((s, e) => s + e.size, 0);
   checkMemory(n * n * 8, `the ${n}×${n} Hessian`);
@@ -83,7 +84,6 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   // Batch size: up to 64 directions, fewer when one tangent buffer would pass 4 MB (memory, and cache).
   const largest = Math.max(1, ...plan.slotSizes);
   const batch = options.batch ?? Math.max(1, Math.min(DEFAULT_BATCH, Math.floor(TANGENT_BUFFER_ELEMENTS / largest)));
-  if (!Number.isInteger(batch) || batch < 1) throw new GraphError(`computeHessian: batch must be a positive integer, got ${batch}`);
   const gradient = flatValues(gradSteps.map((k) => tensors[k].data), n);
   if (dependentXs(xs)) {
     // An x computed from another x (e.g. [w, h] with h = f(w)): tf.gradients' mixed derivatives are then
@@ -112,6 +112,19 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   await Promise.all(pending);
   mirrorLowerBlocks(matrix, layout);
   return { layout, n, matrix, gradient, mode, workers };
+}
+
+/** Throws a one-line GraphError naming the option unless mode is "rows" | "batched", workers a positive integer or "auto", batch a positive integer. */
+export function checkHessianOptions(options: HessianOptions): void {
+  if (typeof options !== "object" || options === null) throw new GraphError(`computeHessian: options must be an object, got ${JSON.stringify(options)}`, "options");
+  const { mode, workers, batch } = options;
+  if (mode !== undefined && mode !== "rows" && mode !== "batched") throw new GraphError(`computeHessian: options.mode must be "rows" or "batched", got ${show(mode)}`, "mode");
+  if (workers !== undefined && workers !== "auto" && !(Number.isInteger(workers) && workers >= 1)) throw new GraphError(`computeHessian: options.workers must be a positive integer or "auto", got ${show(workers)}`, "workers");
+  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new GraphError(`computeHessian: options.batch must be a positive integer, got ${show(batch)}`, "batch");
+}
+
+function show(v: unknown): string {
+  return JSON.stringify(v) ?? String(v);
 }
 
 const here = fileURLToPath(new URL("./hessian-worker.js", import.meta.url));
@@ -177,7 +190,7 @@ function workerPool(count: number): HessianWorker[] {
 
 function workerCount(requested: number | "auto", n: number, planElements: number): number {
   if (!WORKER_FILE) return 1;
-  if (requested !== "auto") return Math.max(1, Math.floor(requested));
+  if (requested !== "auto") return requested;
   // A thread costs tens of ms to start, then well under a ms per Hessian: start one for real work,
   // and use a running one for anything but tiny Hessians.
   const work = n * planElements;

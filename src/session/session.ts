@@ -4,7 +4,7 @@ import { FeedError, GraphError } from "../errors.js";
 import { Node } from "../graph/graph.js";
 import type { Graph } from "../graph/graph.js";
 import type { NestedArray, Tensor } from "../graph/tensor.js";
-import { fromNested } from "../graph/tensor.js";
+import { toTensor } from "../graph/tensor.js";
 import { allocateSlots, runPlan } from "./executor.js";
 import type { Plan } from "./plan.js";
 import { compilePlan } from "./plan.js";
@@ -35,7 +35,7 @@ export class Session {
 
   /** Sets a variable's value (same shape). */
   assign(v: Node, value: NestedArray | Tensor): void {
-    const t = toTensor(value, `value for '${v.name}'`);
+    const t = toTensor(value, `value for variable '${v.name}'`, v.name);
     const cur = this.variableValue(v);
     if (t.shape.length !== cur.shape.length || t.shape.some((d, i) => d !== cur.shape[i])) {
       throw new FeedError(`value for variable '${v.name}' has shape [${t.shape}], expected [${cur.shape}]`, v.name);
@@ -97,16 +97,12 @@ export class Session {
     for (const [node, v] of entries) {
       this.graph.lift(node);
       if (node.op !== "placeholder") throw new FeedError(`feed for '${node.name}': only placeholders can be fed (it is a ${node.op})`, node.name);
-      out.set(node.id, toTensor(v, `feed '${node.name}'`));
+      out.set(node.id, toTensor(v, `feed '${node.name}'`, node.name));
     }
     return out;
   }
 }
 
-function toTensor(v: NestedArray | Tensor, what: string): Tensor {
-  if (typeof v === "object" && v !== null && !Array.isArray(v) && (v as Tensor).data instanceof Float64Array) return v as Tensor;
-  return fromNested(v, what);
-}
 
 function collect(f: Fetches, out: Node[]): void {
   if (f === null) return;
