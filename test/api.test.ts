@@ -3,7 +3,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { add, computeHessian, FeedError, Graph, GraphError, gradients, multiply, reduceSum, Session, square } from "../src/index.js";
+import {
+  add, computeHessian, FeedError, Graph, GraphError, gradients, hessian, hessians, loadSpec, multiply, reduceSum, runSpec, Session, SpecError, square,
+} from "../src/index.js";
 
 describe("null fetches", () => {
   it("gradients() with an unconnected x can be fetched: null gives null, in place", () => {
@@ -168,5 +170,65 @@ describe("inspection", () => {
   it("src/graph imports nothing from node: (it runs in browsers too)", () => {
     const dir = new URL("../src/graph/", import.meta.url);
     for (const f of readdirSync(dir)) expect(readFileSync(new URL(f, dir), "utf8")).not.toMatch(/from\s+["']node:|require\(["']node:/);
+  });
+});
+
+describe("API and specs agree (TF 1.x): Hessian of sum(ys), gradients w.r.t. unknown dims, Hessian xs need known shapes", () => {
+  const SEED = JSON.parse(readFileSync(new URL("../graph-specs/seed-two-layer-linear.json", import.meta.url), "utf8"));
+  const XS = ["w1", "b1", "w2", "b2"];
+  const withOutputs = (outputs: object) => ({ ...SEED, outputs });
+  const close = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    expect(a.length).toBe(b.length);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-12 * Math.max(1, Math.abs(b[i])));
+  };
+
+  it("API: hessian() and hessians() of a vector y are those of sum(y)", () => {
+    const g = new Graph();
+    const w = g.variable([0.5, -1, 2], "w");
+    const y = multiply(square(w), w, "y");  // y_i = w_i^3, a vector
+    const s = new Session(g);
+    const [h, hs] = s.run([hessian(y, [w]), hessian(reduceSum(y), [w])]);
+    const plain = (d: Float64Array) => Array.from(d, (v) => v + 0);  // -0 → 0
+    expect(plain(h.data)).toEqual(plain(hs.data));
+    expect(plain(h.data)).toEqual([3, 0, 0, 0, -6, 0, 0, 0, 12]);
+    expect(plain(s.run(hessians(y, [w]))[0].data)).toEqual([3, 0, 0, 0, -6, 0, 0, 0, 12]);
+  });
+
+  it("spec: a non-scalar hessian.ys gives the Hessian of its sum, as the API does", async () => {
+    const vector = loadSpec(withOutputs({ hessian: { ys: "h2", xs: XS } }));
+    expect(vector.hessian!.ys.shape).toEqual([1, null]);
+    const r = await runSpec(vector, { mode: "rows" });
+    const g = vector.graph;
+    const api = await computeHessian(new Session(g), reduceSum(vector.hessian!.ys), vector.hessian!.xs, vector.feed, { mode: "rows" });
+    close(r.hessian!.exact, api.matrix);
+    const batched = await runSpec(loadSpec(withOutputs({ hessian: { ys: "h2", xs: XS } })));
+    close(batched.hessian!.exact, api.matrix);
+  });
+
+  it("spec: gradients w.r.t. a placeholder of unknown dims have the fed shape, as in the API", async () => {
+    const spec = loadSpec(withOutputs({ gradients: { ys: ["L"], xs: ["X", "w1"] } }));
+    const r = await runSpec(spec);
+    expect(r.gradients.map((g) => g.name)).toEqual(["X", "w1"]);
+    expect(r.gradients[0].value.shape).toEqual([3, 4]);
+    const g = spec.graph;
+    const [dX] = gradients(g.get("L"), [g.get("X")]);
+    expect(dX!.shape).toEqual([3, null]);
+    close(r.gradients[0].value.data, new Session(g).run(dX!, spec.feed).data);
+  });
+
+  it("Hessian xs of unknown dims: API and spec refuse them with the same one-line message", () => {
+    const spec = loadSpec(withOutputs({ fetch: ["L"] }));
+    const X = spec.graph.get("X");
+    const message = "hessian: 'X' has unknown dims [3, None]; the Hessian's size must be known when the graph is built (use variables or fixed-shape nodes as xs)";
+    expect(() => hessian(spec.graph.get("L"), [spec.graph.get("w1"), X])).toThrow(GraphError);
+    expect(() => hessian(spec.graph.get("L"), [spec.graph.get("w1"), X])).toThrow(message);
+    expect(() => hessians(spec.graph.get("L"), [X])).toThrow(message);
+    expect(() => loadSpec(withOutputs({ hessian: { ys: "L", xs: ["w1", "X"] } }))).toThrow(SpecError);
+    try {
+      loadSpec(withOutputs({ hessian: { ys: "L", xs: ["w1", "X"] } }));
+    } catch (e) {
+      expect((e as SpecError).message).toBe(`$.outputs.hessian.xs[1]: ${message}`);
+      expect((e as SpecError).where).toBe("X");
+    }
   });
 });

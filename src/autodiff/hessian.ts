@@ -3,18 +3,18 @@
 import { GraphError } from "../errors.js";
 import { concat, reshape, slice } from "../graph/builders.js";
 import type { Node } from "../graph/graph.js";
-import { isStatic, sizeOf } from "../graph/shape.js";
+import { formatShape, isStatic, sizeOf } from "../graph/shape.js";
 import { checkMemory } from "../memory.js";
 import { gradients } from "./gradients.js";
 
 /** Where each variable sits in the flattened parameter vector (row-major, in xs order). */
 export interface FlatEntry { name: string; shape: number[]; offset: number; size: number }
 
-/** The flatten layout of xs; every x needs a fully known shape. */
+/** The flatten layout of xs; every x needs a fully known shape (the Hessian's size n is fixed when the graph is built). */
 export function flatLayout(xs: Node[]): FlatEntry[] {
   let offset = 0;
   return xs.map((x) => {
-    if (!isStatic(x.shape)) throw new GraphError(`hessian: '${x.name}' needs a fully known shape`, x.name);
+    if (!isStatic(x.shape)) throw new GraphError(`hessian: '${x.name}' has unknown dims ${formatShape(x.shape)}; the Hessian's size must be known when the graph is built (use variables or fixed-shape nodes as xs)`, x.name);
     const size = sizeOf(x.shape);
     const e = { name: x.name, shape: [...x.shape], offset, size };
     offset += size;
@@ -27,7 +27,7 @@ export function flatten(tensors: Node[]): Node {
   return concat(tensors.map((t) => reshape(t, [-1])), 0);
 }
 
-/** The exact n×n Hessian of ys over all of xs, row by row as the tutorial builds it with tf.gradients. */
+/** The exact n×n Hessian of sum(ys) over all of xs (as tf.hessians, ys need not be a scalar), row by row as the tutorial builds it with tf.gradients. */
 export function hessian(ys: Node, xs: Node[]): Node {
   const layout = flatLayout(xs);
   const n = layout.reduce((s, e) => s + e.size, 0);
@@ -41,7 +41,7 @@ export function hessian(ys: Node, xs: Node[]): Node {
   return concat(rows, 0);
 }
 
-/** TF 1.x tf.hessians: one Hessian per x, of shape x.shape ++ x.shape; the cross-variable blocks are never built. */
+/** TF 1.x tf.hessians: one Hessian of sum(ys) per x, of shape x.shape ++ x.shape; the cross-variable blocks are never built. */
 export function hessians(ys: Node, xs: Node[]): Node[] {
   return xs.map((x) => {
     const [entry] = flatLayout([x]);

@@ -58,7 +58,7 @@ function derivativeGraphs(y: Node, xs: Node[]): DerivativeGraphs {
   return d;
 }
 
-/** The exact Hessian of the scalar `y` over all of xs, as numbers. */
+/** The exact Hessian of sum(y) (y need not be a scalar, as in tf.hessians) over all of xs, as numbers. */
 export async function computeHessian(session: Session, y: Node, xs: Node[], feed: Feed, options: HessianOptions = {}): Promise<HessianResult> {
   checkHessianOptions(options);
   const layout = flatLayout(xs);
