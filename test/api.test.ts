@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
-  add, computeHessian, FeedError, Graph, GraphError, gradients, hessian, hessians, loadSpec, multiply, reduceSum, runSpec, Session, SpecError, square,
+  add, computeHessian, FeedError, Graph, GraphError, gradients, hessian, hessians, loadSpec, multiply, reduceSum, runSpec, Session, SpecError, square, tensor,
 } from "../src/index.js";
 
 describe("null fetches", () => {
@@ -123,6 +123,9 @@ describe("user tensors are checked", () => {
     expect(() => g.variable({ shape: [3], data: new Float64Array(2) } as never, "v")).toThrow(/^variable 'v': tensor of shape \[3\] needs 3 values, but its data has 2$/);
     expect(() => g.constant({ shape: [2, 2], data: new Float64Array(5) }, "c")).toThrow(/^constant 'c': tensor of shape \[2, 2\] needs 4 values, but its data has 5$/);
     expect(g.variable({ shape: [2], data: new Float64Array([1, 2]) }, "ok").shape).toEqual([2]);
+    expect(() => tensor([1, 2], [2, -1])).toThrow(/^tensor\(\): tensor shape\[1\] must be a non-negative integer, got -1$/);
+    expect(() => tensor([1, 2], [3])).toThrow(/^tensor\(\): tensor of shape \[3\] needs 3 values, but its data has 2$/);
+    expect(tensor([1, 2], [2, 1]).shape).toEqual([2, 1]);
   });
 });
 

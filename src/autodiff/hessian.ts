@@ -32,10 +32,10 @@ export function hessian(ys: Node, xs: Node[]): Node {
   const layout = flatLayout(xs);
   const n = layout.reduce((s, e) => s + e.size, 0);
   checkMemory(n * n * 8, `the ${n}×${n} Hessian`);
-  const flatGrads = flatten(gradients(ys, xs, { unconnected: "zero" }) as Node[]);
+  const flatGrads = flatten(gradients(ys, xs, { unconnected: "zero" }));
   const rows: Node[] = [];
   for (let i = 0; i < n; i++) {
-    const dgi = gradients(slice(flatGrads, [i], [1]), xs, { unconnected: "zero" }) as Node[];
+    const dgi = gradients(slice(flatGrads, [i], [1]), xs, { unconnected: "zero" });
     rows.push(reshape(flatten(dgi), [1, n]));
   }
   return concat(rows, 0);
@@ -46,10 +46,10 @@ export function hessians(ys: Node, xs: Node[]): Node[] {
   return xs.map((x) => {
     const [entry] = flatLayout([x]);
     checkMemory(entry.size * entry.size * 8, `tf.hessians' ${entry.size}×${entry.size} block for '${x.name}'`);
-    const flatGrad = flatten(gradients(ys, [x], { unconnected: "zero" }) as Node[]);
+    const flatGrad = flatten(gradients(ys, [x], { unconnected: "zero" }));
     const rows: Node[] = [];
     for (let i = 0; i < entry.size; i++) {
-      const [dgi] = gradients(slice(flatGrad, [i], [1]), [x], { unconnected: "zero" }) as Node[];
+      const [dgi] = gradients(slice(flatGrad, [i], [1]), [x], { unconnected: "zero" });
       rows.push(reshape(dgi, [1, entry.size]));
     }
     return reshape(concat(rows, 0), [...entry.shape, ...entry.shape]);

@@ -72,6 +72,7 @@ export class Graph {
   private readonly byName = new Map<string, Node>();
   private readonly memo = new Map<string, Node>();
 
+  /** An empty graph; `options.seed` is the graph-level seed (an integer, default 0). */
   constructor(options: GraphOptions = {}) {
     const seed = options.seed ?? 0;
     if (!Number.isInteger(seed)) throw new GraphError(`Graph: seed must be an integer, got ${JSON.stringify(seed)}`);

@@ -11,11 +11,10 @@ export interface Tensor {
 /** Nested JS arrays of numbers (or one number), as users write them. */
 export type NestedArray = number | NestedArray[];
 
-/** Makes a tensor, checking that data has as many elements as the shape says. */
+/** Makes a tensor, checking the shape (non-negative integers) and that data has as many elements as the shape says. */
 export function tensor(data: Float64Array | readonly number[], shape: ConcreteShape): Tensor {
   const arr = data instanceof Float64Array ? data : Float64Array.from(data);
-  if (arr.length !== sizeOf(shape)) throw new FeedError(`tensor of shape [${shape.join(", ")}] needs ${sizeOf(shape)} values, got ${arr.length}`);
-  return { shape: [...shape], data: arr };
+  return checkTensor({ shape: Array.isArray(shape) ? [...shape] : shape, data: arr }, "tensor()");
 }
 
 /** True for a value meant as a Tensor (a non-array object with `data` or `shape`), well-formed or not. */

@@ -54,7 +54,7 @@ function derivativeGraphs(y: Node, xs: Node[]): DerivativeGraphs {
   let byXs = derivatives.get(y);
   if (!byXs) derivatives.set(y, (byXs = new Map()));
   let d = byXs.get(key);
-  if (!d) byXs.set(key, (d = { grads: gradients(y, xs, { unconnected: "zero" }) as Node[] }));
+  if (!d) byXs.set(key, (d = { grads: gradients(y, xs, { unconnected: "zero" }) }));
   return d;
 }
 
