@@ -1,6 +1,6 @@
 // hessflow's public API: build a graph, differentiate it symbolically, run it in a session.
 export { Graph, Node, graphOf } from "./graph/graph.js";
-export type { NodeLike } from "./graph/graph.js";
+export type { GraphOptions, NodeLike } from "./graph/graph.js";
 export * from "./graph/builders.js";
 export type { Initializer } from "./graph/initializers.js";
 export type { Tensor, NestedArray } from "./graph/tensor.js";

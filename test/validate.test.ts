@@ -103,10 +103,17 @@ describe("semanticProblems", () => {
     ]);
   });
 
-  it("reports a non-scalar Hessian ys at its output path", () => {
+  it("accepts a non-scalar Hessian ys (the Hessian of its sum, as tf.hessians) and gradients w.r.t. a placeholder of unknown dims", () => {
     const d = seed();
     d.outputs.hessian!.ys = "sq";
-    expect(semanticProblems(d)).toEqual([{ path: "$.outputs.hessian.ys", node: "sq", message: "'sq' must be a scalar (shape [1, None])" }]);
+    d.outputs.gradients!.xs = ["X", "w1"];
+    expect(semanticProblems(d)).toEqual([]);
+  });
+
+  it("reports Hessian xs of unknown dims at their output path", () => {
+    const d = seed();
+    d.outputs.hessian!.xs = ["w1", "X"];
+    expect(semanticProblems(d)).toEqual([{ path: "$.outputs.hessian.xs[1]", node: "X", message: "hessian: 'X' has unknown dims [3, None]; the Hessian's size must be known when the graph is built (use variables or fixed-shape nodes as xs)" }]);
   });
 
   it("returns the built spec when there are no problems", () => {

@@ -3,27 +3,37 @@
 // each op's gradient rule, which is itself built from graph ops.
 import { GraphError } from "../errors.js";
 import { add, multiply, onesLike, zeros } from "../graph/builders.js";
-import type { Node } from "../graph/graph.js";
+import type { Node, NodeLike } from "../graph/graph.js";
 import { formatShape, isStatic, type Shape } from "../graph/shape.js";
 import { OPS } from "../ops/registry.js";
 
 /** Options of gradients(), as tf.gradients. */
 export interface GradientsOptions {
-  /** Initial cotangents for ys (default: ones shaped like each y, i.e. the derivative of sum(ys)). */
-  gradYs?: (Node | null)[];
+  /** Initial cotangents for ys, each shaped like its y (nodes, or numbers/nested arrays lifted to constants; default or null: ones, i.e. the derivative of sum(ys)). */
+  gradYs?: readonly (NodeLike | null)[];
   /** Nodes treated as constants: no gradient flows through them. */
   stopGradients?: Node[];
   /** What an x that ys do not depend on gets: null (default, as TF) or zeros shaped like x. */
   unconnected?: "none" | "zero";
 }
 
-/** Symbolic d(sum ys)/d(xs): one gradient node per x (null where unconnected), appended to the same graph. */
-export function gradients(ys: Node | Node[], xs: Node[], options: GradientsOptions = {}): (Node | null)[] {
+/** Symbolic d(sum ys)/d(xs) with `unconnected: "zero"`: one gradient node per x, never null. */
+export function gradients(ys: Node | readonly Node[], xs: readonly Node[], options: GradientsOptions & { unconnected: "zero" }): Node[];
+/** Symbolic d(sum ys)/d(xs): one gradient node per x (null where unconnected, as tf.gradients' None), appended to the same graph. */
+export function gradients(ys: Node | readonly Node[], xs: readonly Node[], options?: GradientsOptions): (Node | null)[];
+export function gradients(ys: Node | readonly Node[], xs: readonly Node[], options: GradientsOptions = {}): (Node | null)[] {
   const yList = Array.isArray(ys) ? ys : [ys];
   if (yList.length === 0) throw new GraphError("gradients needs at least one y");
   const graph = yList[0].graph;
   for (const n of [...yList, ...xs, ...(options.stopGradients ?? [])]) graph.lift(n);
   if (options.gradYs && options.gradYs.length !== yList.length) throw new GraphError(`gradients: ${yList.length} ys but ${options.gradYs.length} gradYs`);
+  const gradYs = yList.map((y, i) => {
+    const given = options.gradYs?.[i];
+    if (given === undefined || given === null) return onesLike(y);
+    const gy = graph.lift(given);
+    if (!compatibleShapes(gy.shape, y.shape)) throw new GraphError(`gradients: gradYs[${i}] has shape ${formatShape(gy.shape)}, but y '${y.name}' has shape ${formatShape(y.shape)}`, y.name);
+    return gy;
+  });
   const stop = new Set((options.stopGradients ?? []).map((n) => n.id));
   const xIds = new Set(xs.map((x) => x.id));
 
@@ -51,7 +61,7 @@ export function gradients(ys: Node | Node[], xs: Node[], options: GradientsOptio
     if (list) list.push(g);
     else pending.set(n.id, [g]);
   };
-  yList.forEach((y, i) => contribute(y, options.gradYs?.[i] ?? onesLike(y)));
+  yList.forEach((y, i) => contribute(y, gradYs[i]));
   const result = new Map<number, Node>();
   for (let k = ordered.length - 1; k >= 0; k--) {
     const node = ordered[k];

@@ -4,8 +4,8 @@ import type { AttrMap, OpName } from "../ops/types.js";
 import type { Dim } from "./shape.js";
 import { formatShape, isStatic, sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
-import { fromNested } from "./tensor.js";
-import { initialValue, type Initializer } from "./initializers.js";
+import { toTensor } from "./tensor.js";
+import { derivedSeed, initialValue, type Initializer } from "./initializers.js";
 
 /** Outputs of at most this many elements are computed when built if all inputs are constants. */
 const FOLD_LIMIT = 256;
@@ -57,12 +57,27 @@ export class Node {
 /** Anything accepted where a node is expected: a node, or a number/array that becomes a constant. */
 export type NodeLike = Node | number | NestedArray;
 
+/** Options of a new Graph. */
+export interface GraphOptions {
+  /** The graph-level seed (tf.set_random_seed), an integer; default 0, so that runs are reproducible. */
+  seed?: number;
+}
+
 /** An append-only computation graph, as TF 1.x's: creation order is a valid execution order. */
 export class Graph {
   /** All nodes, in creation order. */
   readonly nodes: Node[] = [];
+  /** The graph-level seed: an initializer without a seed of its own draws from a seed derived from it and the variable's node id. */
+  readonly seed: number;
   private readonly byName = new Map<string, Node>();
   private readonly memo = new Map<string, Node>();
+
+  /** An empty graph; `options.seed` is the graph-level seed (an integer, default 0). */
+  constructor(options: GraphOptions = {}) {
+    const seed = options.seed ?? 0;
+    if (!Number.isInteger(seed)) throw new GraphError(`Graph: seed must be an integer, got ${JSON.stringify(seed)}`);
+    this.seed = seed;
+  }
 
   /** A value fed at run time; null dims are unknown until then (TF's None). */
   placeholder(shape: readonly (number | null)[], name?: string): Node {
@@ -72,15 +87,15 @@ export class Graph {
     return this.push("placeholder", [], {}, [...shape], name);
   }
 
-  /** A trainable variable from an explicit value (nested arrays or tensor) or an initializer. */
+  /** A trainable variable from an explicit value (nested arrays or tensor) or an initializer (without a seed: one derived from the graph's seed and this node's id). */
   variable(init: NestedArray | Tensor | Initializer, name?: string): Node {
-    const value = initialValue(init, name ?? "variable");
+    const value = initialValue(init, name ?? "variable", derivedSeed(this.seed, this.nodes.length));
     return this.push("variable", [], {}, [...value.shape], name, value);
   }
 
   /** A constant tensor. */
   constant(value: NestedArray | Tensor, name?: string): Node {
-    const t = isTensor(value) ? value : fromNested(value, `constant '${name ?? "?"}'`);
+    const t = toTensor(value, `constant '${name ?? "?"}'`, name);
     if (name === undefined && t.data.length <= 16) {
       const key = `constant|${t.shape.join(",")}|${Array.from(t.data).join(",")}`;
       const hit = this.memo.get(key);
@@ -176,10 +191,6 @@ export class Graph {
   }
 }
 
-function isTensor(v: unknown): v is Tensor {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && (v as Tensor).data instanceof Float64Array;
-}
-
 const NO_ATTRS: Record<string, unknown> = Object.freeze({});
 
 function canonicalAttrs(attrs: Record<string, unknown>): Record<string, unknown> {
@@ -190,6 +201,11 @@ function canonicalAttrs(attrs: Record<string, unknown>): Record<string, unknown>
   for (const k of Object.keys(attrs).sort()) if (attrs[k] !== undefined) out[k] = attrs[k];
   return out;
 }
+
+// Compact console.log / util.inspect output (Node's inspect hook, by its registered symbol: src/graph imports nothing from node:).
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+Object.defineProperty(Node.prototype, INSPECT, { value(this: Node): string { return `Node<${this.toString()}>`; } });
+Object.defineProperty(Graph.prototype, INSPECT, { value(this: Graph): string { return `Graph<${this.nodes.length} node${this.nodes.length === 1 ? "" : "s"}>`; } });
 
 /** The graph that the given node-likes belong to (the first node's), or throws. */
 export function graphOf(...xs: NodeLike[]): Graph {

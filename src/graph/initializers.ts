@@ -1,7 +1,7 @@
 import { GraphError } from "../errors.js";
 import { sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
-import { fromNested } from "./tensor.js";
+import { checkTensor, fromNested, isTensorLike } from "./tensor.js";
 
 /** How a variable gets its initial value, when not given explicitly (TF's initializers, seeded; camelCase names accepted too). */
 export type Initializer =
@@ -23,17 +23,29 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** The tensor an initializer (or explicit value) produces; errors name the variable. */
-export function initialValue(init: NestedArray | Tensor | Initializer, name: string): Tensor {
+/**
+ * The seed of an initializer without its own: mixes the graph-level seed with the op's node id, as
+ * TF 1.x's get_seed() uses the op's id when only the graph seed is set (deterministic, distinct per op).
+ */
+export function derivedSeed(graphSeed: number, opId: number): number {
+  let h = Math.imul((graphSeed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13) ^ Math.imul(opId + 1, 0xc2b2ae35), 0x27d4eb2f) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The tensor an initializer (or explicit value) produces; `defaultSeed` serves when the initializer has no seed; errors name the variable. */
+export function initialValue(init: NestedArray | Tensor | Initializer, name: string, defaultSeed = 0): Tensor {
   if (typeof init === "number" || Array.isArray(init)) return fromNested(init, `variable '${name}'`);
-  if ((init as Tensor).data instanceof Float64Array) return init as Tensor;
+  if (typeof init === "object" && init !== null && !("type" in init) && isTensorLike(init)) return checkTensor(init, `variable '${name}'`, name);
   const given = init as Initializer | { type: "randomNormal" | "glorotUniform" };
   // The API also takes TF's camelCase names (randomNormal, glorotUniform) for the spec's snake_case ones.
   const spec = (given.type === "randomNormal" ? { ...given, type: "random_normal" } : given.type === "glorotUniform" ? { ...given, type: "glorot_uniform" } : given) as Initializer;
   const shape = spec.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new GraphError(`variable '${name}': initializer needs a shape of non-negative integers`, name);
   const data = new Float64Array(sizeOf(shape));
-  const rand = mulberry32(("seed" in spec && spec.seed !== undefined ? spec.seed : 0) >>> 0);
+  const seed = "seed" in spec ? spec.seed : undefined;
+  if (seed !== undefined && !Number.isInteger(seed)) throw new GraphError(`variable '${name}': initializer seed must be an integer, got ${JSON.stringify(seed)}`, name);
+  const rand = mulberry32((seed ?? defaultSeed) >>> 0);
   switch (spec.type) {
     case "zeros": break;
     case "ones": data.fill(1); break;

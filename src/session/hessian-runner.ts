@@ -54,7 +54,7 @@ function derivativeGraphs(y: Node, xs: Node[]): DerivativeGraphs {
   let byXs = derivatives.get(y);
   if (!byXs) derivatives.set(y, (byXs = new Map()));
   let d = byXs.get(key);
-  if (!d) byXs.set(key, (d = { grads: gradients(y, xs, { unconnected: "zero" }) as Node[] }));
+  if (!d) byXs.set(key, (d = { grads: gradients(y, xs, { unconnected: "zero" }) }));
   return d;
 }
 
@@ -71,8 +71,9 @@ export function checkHessianMemory(xs: Node[], mode: HessianMode = "batched", bu
   checkMemory(copies * n * n * 8, `the ${n}×${n} Hessian${copies > 1 ? " (two copies in this mode)" : ""}`, budget);
 }
 
-/** The exact Hessian of the scalar `y` over all of xs, as numbers. */
+/** The exact Hessian of sum(y) (y need not be a scalar, as in tf.hessians) over all of xs, as numbers. */
 export async function computeHessian(session: Session, y: Node, xs: Node[], feed: Feed, options: HessianOptions = {}): Promise<HessianResult> {
+  checkHessianOptions(options);
   const layout = flatLayout(xs);
   const n = layout.reduce((s, e) => s + e.size, 0);
   const mode = options.mode ?? "batched";
@@ -97,7 +98,6 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   // Batch size: up to 64 directions, fewer when one tangent buffer would pass 4 MB (memory, and cache).
   const largest = Math.max(1, ...plan.slotSizes);
   const batch = options.batch ?? Math.max(1, Math.min(DEFAULT_BATCH, Math.floor(TANGENT_BUFFER_ELEMENTS / largest)));
-  if (!Number.isInteger(batch) || batch < 1) throw new GraphError(`computeHessian: batch must be a positive integer, got ${batch}`);
   const gradient = flatValues(gradSteps.map((k) => tensors[k].data), n);
   if (dependentXs(xs)) {
     // An x computed from another x (e.g. [w, h] with h = f(w)): tf.gradients' mixed derivatives are then
@@ -130,6 +130,19 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   await Promise.all(pending);
   mirrorLowerBlocks(matrix, layout);
   return { layout, n, matrix, gradient, mode, workers };
+}
+
+/** Throws a one-line GraphError naming the option unless mode is "rows" | "batched", workers a positive integer or "auto", batch a positive integer. */
+export function checkHessianOptions(options: HessianOptions): void {
+  if (typeof options !== "object" || options === null) throw new GraphError(`computeHessian: options must be an object, got ${JSON.stringify(options)}`, "options");
+  const { mode, workers, batch } = options;
+  if (mode !== undefined && mode !== "rows" && mode !== "batched") throw new GraphError(`computeHessian: options.mode must be "rows" or "batched", got ${show(mode)}`, "mode");
+  if (workers !== undefined && workers !== "auto" && !(Number.isInteger(workers) && workers >= 1)) throw new GraphError(`computeHessian: options.workers must be a positive integer or "auto", got ${show(workers)}`, "workers");
+  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new GraphError(`computeHessian: options.batch must be a positive integer, got ${show(batch)}`, "batch");
+}
+
+function show(v: unknown): string {
+  return JSON.stringify(v) ?? String(v);
 }
 
 const here = fileURLToPath(new URL("./hessian-worker.js", import.meta.url));

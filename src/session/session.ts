@@ -4,7 +4,7 @@ import { FeedError, GraphError } from "../errors.js";
 import { Node } from "../graph/graph.js";
 import type { Graph } from "../graph/graph.js";
 import type { NestedArray, Tensor } from "../graph/tensor.js";
-import { fromNested } from "../graph/tensor.js";
+import { toTensor } from "../graph/tensor.js";
 import { allocateSlots, runPlan } from "./executor.js";
 import type { Plan } from "./plan.js";
 import { compilePlan } from "./plan.js";
@@ -12,11 +12,11 @@ import { compilePlan } from "./plan.js";
 /** A feed: placeholder name (or node) → value as nested arrays or a tensor. */
 export type Feed = Record<string, NestedArray | Tensor> | Map<Node, NestedArray | Tensor>;
 
-/** Fetch structures: a node, an array or an object of fetches. */
-export type Fetches = Node | readonly Fetches[] | { readonly [key: string]: Fetches };
+/** Fetch structures: a node, null (fetches null, as gradients() gives for an unconnected x), an array or an object of fetches. */
+export type Fetches = Node | null | readonly Fetches[] | { readonly [key: string]: Fetches };
 
-/** The value structure matching a fetch structure. */
-export type Fetched<F> = F extends Node ? Tensor : F extends readonly unknown[] ? { [K in keyof F]: Fetched<F[K]> } : { [K in keyof F]: Fetched<F[K]> };
+/** The value structure matching a fetch structure: a Tensor per node, null per null. */
+export type Fetched<F> = F extends Node ? Tensor : F extends null ? null : { -readonly [K in keyof F]: Fetched<F[K]> };
 
 interface Compiled { plan: Plan; slots: Float64Array[] }
 
@@ -35,7 +35,7 @@ export class Session {
 
   /** Sets a variable's value (same shape). */
   assign(v: Node, value: NestedArray | Tensor): void {
-    const t = toTensor(value, `value for '${v.name}'`);
+    const t = toTensor(value, `value for variable '${v.name}'`, v.name);
     const cur = this.variableValue(v);
     if (t.shape.length !== cur.shape.length || t.shape.some((d, i) => d !== cur.shape[i])) {
       throw new FeedError(`value for variable '${v.name}' has shape [${t.shape}], expected [${cur.shape}]`, v.name);
@@ -43,7 +43,7 @@ export class Session {
     this.values.set(v.id, t);
   }
 
-  /** Evaluates the fetches with the feed; each needed node is computed once. */
+  /** Evaluates the fetches with the feed; each needed node is computed once; a null fetch gives null (unlike tf.Session.run, which rejects None). */
   run<F extends Fetches>(fetches: F, feed: Feed = {}): Fetched<F> {
     const nodes: Node[] = [];
     collect(fetches, nodes);
@@ -107,18 +107,15 @@ export class Session {
     for (const [node, v] of entries) {
       this.graph.lift(node);
       if (node.op !== "placeholder") throw new FeedError(`feed for '${node.name}': only placeholders can be fed (it is a ${node.op})`, node.name);
-      out.set(node.id, toTensor(v, `feed '${node.name}'`));
+      out.set(node.id, toTensor(v, `feed '${node.name}'`, node.name));
     }
     return out;
   }
 }
 
-function toTensor(v: NestedArray | Tensor, what: string): Tensor {
-  if (typeof v === "object" && v !== null && !Array.isArray(v) && (v as Tensor).data instanceof Float64Array) return v as Tensor;
-  return fromNested(v, what);
-}
 
 function collect(f: Fetches, out: Node[]): void {
+  if (f === null) return;
   if (f instanceof Node) out.push(f);
   else if (Array.isArray(f)) for (const x of f) collect(x, out);
   else if (typeof f === "object" && f !== null) for (const x of Object.values(f as Record<string, Fetches>)) collect(x, out);
@@ -126,6 +123,7 @@ function collect(f: Fetches, out: Node[]): void {
 }
 
 function rebuild(f: Fetches, next: () => Tensor): unknown {
+  if (f === null) return null;
   if (f instanceof Node) return next();
   if (Array.isArray(f)) return f.map((x) => rebuild(x, next));
   return Object.fromEntries(Object.entries(f as Record<string, Fetches>).map(([k, x]) => [k, rebuild(x, next)]));

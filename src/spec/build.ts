@@ -1,6 +1,7 @@
 // JSON graph specs ("hessflow.graph/1") to the same public API a programmer uses: a checked document
 // (see check.ts) built into a graph, node by node, in dependency order.
-import { HessflowError, ResourceError, SpecError } from "../errors.js";
+import { flatLayout } from "../autodiff/hessian.js";
+import { GraphError, HessflowError, ResourceError, SpecError } from "../errors.js";
 import { checkMemory, memoryBudget, type MemoryBudget } from "../memory.js";
 import { q } from "../messages.js";
 import * as B from "../graph/builders.js";
@@ -154,21 +155,24 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
   const o = doc.outputs;
   const fetch = (o.fetch ?? []).map((n, i) => ref(n, `$.outputs.fetch[${i}]`));
   const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
-  const xsOf = (xs: string[], field: string) => xs.map((x, i) => {
+  // As tf.gradients / tf.hessians: gradients may be taken w.r.t. nodes of unknown dims (they get the fed
+  // shape), the Hessian is that of sum(ys); its xs need known shapes (n is fixed when the graph is built),
+  // refused with the API's own message.
+  const hessianXs = (xs: string[], field: string) => xs.map((x, i) => {
     const n = ref(x, `${field}[${i}]`);
-    if (n.shape.some((d) => d === null)) throw new SpecError(`${field}[${i}]: '${x}' has unknown dims; differentiate with respect to variables or fixed-shape nodes`, x);
+    try {
+      flatLayout([n]);
+    } catch (e) {
+      if (e instanceof GraphError) throw new SpecError(`${field}[${i}]: ${e.message}`, x);
+      throw e;
+    }
     return n;
   });
   return {
     doc, graph, nodes: built, feed, fetch,
-    gradients: o.gradients && { ys: list(o.gradients.ys).map((y, i) => ref(y, `$.outputs.gradients.ys[${i}]`)), xs: xsOf(o.gradients.xs, "$.outputs.gradients.xs") },
-    hessian: o.hessian && { ys: scalar(ref(o.hessian.ys, "$.outputs.hessian.ys")), xs: xsOf(o.hessian.xs, "$.outputs.hessian.xs") },
+    gradients: o.gradients && { ys: list(o.gradients.ys).map((y, i) => ref(y, `$.outputs.gradients.ys[${i}]`)), xs: o.gradients.xs.map((x, i) => ref(x, `$.outputs.gradients.xs[${i}]`)) },
+    hessian: o.hessian && { ys: ref(o.hessian.ys, "$.outputs.hessian.ys"), xs: hessianXs(o.hessian.xs, "$.outputs.hessian.xs") },
   };
-}
-
-function scalar(n: Node): Node {
-  if (n.shape.length !== 0 && !n.shape.every((d) => d === 1)) throw new SpecError(`$.outputs.hessian.ys: '${n.name}' must be a scalar (shape [${n.shape.map((d) => d ?? "None").join(", ")}])`, n.name);
-  return n;
 }
 
 function buildExpr(e: Expr, name: string, ref: (n: string) => Node, graph: Graph, top = true): Node {

@@ -137,7 +137,7 @@ export function checkSpec(doc: SpecDoc): SpecCheck {
   }
   if (problems.length) return { problems };
 
-  // 7. Build: shape errors, bad initializers, non-scalar Hessian ys. buildSpec stops at the first.
+  // 7. Build: shape errors, bad initializers, Hessian xs of unknown dims. buildSpec stops at the first.
   try {
     return { problems, loaded: buildSpec(doc) };
   } catch (err) {
