@@ -269,11 +269,14 @@ async function inProcess(args: string[]): Promise<Run> {
 }
 
 describe("run --summary and help (in-process main())", () => {
-  it("run --summary (text) prints the trace and no matrix", async () => {
+  it("run --summary (text) prints the trace and the three rows the help promises, not the matrix", async () => {
     const r = await inProcess(["run", "--summary", SEED_PATH]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/trace 16\.79141142/);
-    expect(r.stdout).not.toMatch(/^b2\[0,0\] \|/m);
+    expect(r.stdout).toMatch(/^rows 0, 5, 10:$/m);
+    // Row 10 is the tutorial's printed b2 row.
+    expect(r.stdout).toMatch(/^b2\[0,0\] \| -0\.66374288 +0\.59637048 +-0\.25202267 +0\.64072608 +-0\.57568997 +0\.24328321 +-0\.99810959 +0\.96349786 +-0\.64616702 +1\.79251289 +1\.00000000$/m);
+    expect(r.stdout.match(/^(w1|b1|w2|b2)\[\d,\d\] +\|/gm)).toHaveLength(3);
   });
 
   it("help prints the usage on stdout and returns 0", async () => {

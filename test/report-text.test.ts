@@ -47,7 +47,7 @@ describe("formatMatrix", () => {
     const text = formatMatrix(tanh.hessian, 47, tanh.xs);
     let trace = 0;
     for (let i = 0; i < 47; i++) trace += tanh.hessian[i * 47 + i];
-    expect(text).toContain("47x47 matrix, 6 variables: w1[5,4] b1[5,1] w2[3,5] b2[3,1] w3[1,3] b3[1,1]");
+    expect(text).toContain("47×47 matrix, 6 variables: w1[5,4] b1[5,1] w2[3,5] b2[3,1] w3[1,3] b3[1,1]");
     expect(text).toContain(`trace ${fmt(trace)}`);
     expect(text).toContain("Frobenius norm");
     expect(text).toContain("b3[0,0]");

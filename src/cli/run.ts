@@ -2,7 +2,7 @@
 import type { FlatEntry } from "../autodiff/hessian.js";
 import { sizeOf } from "../graph/shape.js";
 import { escapeControl } from "../messages.js";
-import { toNested, type Tensor } from "../graph/tensor.js";
+import type { Tensor } from "../graph/tensor.js";
 import { offdiagonalShare } from "../report/compare.js";
 import { formatMatrix, fmt } from "../report/text.js";
 import type { SpecResult } from "../spec/run.js";
@@ -58,23 +58,32 @@ export function printRunJson(r: SpecResult, summary: boolean, io: Io): void {
   w.flush();
 }
 
+/** Values eight to a line, aligned (vectors, long columns). */
+function valueLines(data: Float64Array): string {
+  const cells = Array.from(data, (v) => fmt(v));
+  const width = Math.max(...cells.map((c) => c.length));
+  const lines: string[] = [];
+  for (let i = 0; i < cells.length; i += 8) lines.push("  " + cells.slice(i, i + 8).map((c) => c.padStart(width)).join("  "));
+  return lines.join("\n");
+}
+
 function formatTensor(t: Tensor): string {
-  if (t.shape.length === 0) return fmt(t.data[0]);
+  const size = sizeOf(t.shape);
+  if (t.shape.length === 0) return "  " + fmt(t.data[0]);
+  if (size === 0) return "  (empty)";
+  if (t.shape.length === 1 && size <= 400) return valueLines(t.data);
   if (t.shape.length === 2 && t.shape[1] === 1 && t.shape[0] > 6 && t.shape[0] <= 400) {
     // A long column (a bias gradient): printed transposed, eight values a line.
-    const cells = Array.from(t.data, (v) => fmt(v));
-    const width = Math.max(...cells.map((c) => c.length));
-    const lines: string[] = [];
-    for (let i = 0; i < cells.length; i += 8) lines.push("  " + cells.slice(i, i + 8).map((c) => c.padStart(width)).join("  "));
-    return `${lines.join("\n")}\n  (a column, printed transposed)`;
+    return `${valueLines(t.data)}\n  (a column, printed transposed)`;
   }
-  if (t.shape.length === 2 && sizeOf(t.shape) <= 400) {
-    const [r, c] = t.shape;
+  if (t.shape.length >= 2 && size <= 400) {
+    // Rank 2 as it is; higher ranks as a matrix whose rows run over the leading dimensions.
+    const c = t.shape[t.shape.length - 1], r = size / c;
     const cells = Array.from({ length: r }, (_, i) => Array.from(t.data.subarray(i * c, (i + 1) * c), (v) => fmt(v)));
-    const width = Math.max(...cells.flat().map((s) => s.length));
-    return cells.map((row) => "  " + row.map((s) => s.padStart(width)).join("  ")).join("\n");
+    const width = Math.max(...cells.flat().map((x) => x.length));
+    const table = cells.map((row) => "  " + row.map((x) => x.padStart(width)).join("  ")).join("\n");
+    return t.shape.length === 2 ? table : `${table}\n  (shown as ${r}×${c}: rows run over the leading dimensions [${t.shape.slice(0, -1).join(", ")}])`;
   }
-  if (sizeOf(t.shape) <= 40) return "  " + JSON.stringify(toNested(t));
   let min = Infinity, max = -Infinity, ss = 0;
   for (const v of t.data) { min = Math.min(min, v); max = Math.max(max, v); ss += v * v; }
   return `  shape [${t.shape.join(", ")}]: min ${fmt(min)}  max ${fmt(max)}  norm ${fmt(Math.sqrt(ss))}`;
@@ -97,7 +106,12 @@ export function printRunText(r: SpecResult, description: string | undefined, sum
     if (big) {
       const s = hessianSummary(h.exact, h.n, h.layout);
       out.push(`  trace ${fmt(s.trace)}  Frobenius norm ${fmt(s.fro)}  sum ${fmt(s.sum)}  min ${fmt(s.min)}  max ${fmt(s.max)}  max |H - Hᵀ| ${s.max_asymmetry.toExponential(2)}`);
-      if (!summary) out.push(formatMatrix(h.exact, h.n, h.layout, { maxFull: 40 }));
+      if (summary) {
+        const rows = Object.keys(s.rows).map(Number);
+        out.push(`rows ${rows.join(", ")}${h.n > 40 ? " (first and last 3 columns)" : ""}:`, formatMatrix(h.exact, h.n, h.layout, { maxFull: 40, rows }));
+      } else {
+        out.push(formatMatrix(h.exact, h.n, h.layout, { maxFull: 40, summary: false }));
+      }
     } else {
       out.push(formatMatrix(h.exact, h.n, h.layout));
     }

@@ -9,13 +9,19 @@ export interface FormatOptions {
   maxFull?: number;
   /** Rows/columns shown at each edge in summary mode (default 3). */
   edgeItems?: number;
+  /** Show only these rows (a table of them, no block rules); default: all, or the edges. */
+  rows?: number[];
+  /** For large n, false leaves out the matrix's summary line (the caller prints its own). */
+  summary?: boolean;
 }
 
 /** Fixed-point number with `precision` decimals (exponent form beyond 1e8); nan/inf spelled like NumPy. */
 export function fmt(v: number, precision = 8): string {
   if (Number.isNaN(v)) return "nan";
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
-  return Math.abs(v) >= 1e8 ? v.toExponential(precision) : v.toFixed(precision);
+  const text = Math.abs(v) >= 1e8 ? v.toExponential(precision) : v.toFixed(precision);
+  // A value that rounds to zero prints as zero, not "-0.00000000".
+  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
 }
 
 /** Short number with `digits` significant digits (for block norms, condition numbers). */
@@ -57,19 +63,22 @@ export function formatMatrix(h: Float64Array, n: number, xs: VariableBlock[], op
   const labels = elementLabels(xs);
   const full = n <= maxFull;
   const idx = edgeIndices(n, full, edgeItems);
+  const rowIdx = opts.rows ?? idx;
   const ends = new Set(xs.map((x) => x.offset + x.size - 1));
   const cell = (i: number, j: number) => (i < 0 || j < 0 ? "..." : fmt(h[i * n + j], precision));
-  const cells = [["", ...idx.map((j) => (j < 0 ? "..." : labels[j]))], ...idx.map((i) => [i < 0 ? "..." : labels[i], ...idx.map((j) => cell(i, j))])];
+  const cells = [["", ...idx.map((j) => (j < 0 ? "..." : labels[j]))], ...rowIdx.map((i) => [i < 0 ? "..." : labels[i], ...idx.map((j) => cell(i, j))])];
+  if (opts.rows) return renderTable(cells, new Set([0]), new Set([0]));
   const seps = new Set<number>([0]);
   const rowSeps = new Set<number>([0]);
   if (full) idx.forEach((i, k) => { if (ends.has(i) && i !== n - 1) { seps.add(k + 1); rowSeps.add(k + 1); } });
   const table = renderTable(cells, seps, rowSeps);
   if (full) return table;
+  if (opts.summary === false) return `first and last ${edgeItems} rows/columns:\n${table}`;
   let trace = 0, ss = 0, min = Infinity, max = -Infinity;
   for (let i = 0; i < n; i++) trace += h[i * n + i];
   for (const v of h) { ss += v * v; min = Math.min(min, v); max = Math.max(max, v); }
   return [
-    `${n}x${n} matrix, ${describeLayout(xs)}`,
+    `${n}×${n} matrix, ${describeLayout(xs)}`,
     `trace ${fmt(trace, precision)}  Frobenius norm ${fmt(Math.sqrt(ss), precision)}  min ${fmt(min, precision)}  max ${fmt(max, precision)}`,
     `first and last ${edgeItems} rows/columns:`,
     table,

@@ -3,6 +3,7 @@
 import { createRequire } from "node:module";
 import type { MathNode } from "mathjs";
 import { SpecError } from "../errors.js";
+import { q } from "../messages.js";
 
 /** A parsed expression: an op applied to sub-expressions, a node reference, or a number. */
 export type Expr =
@@ -15,15 +16,44 @@ const AXIS_OPS = new Set(["reduce_sum", "reduce_mean", "concat", "softmax", "log
 
 const OPERATORS: Record<string, string> = { add: "add", subtract: "subtract", multiply: "multiply", divide: "divide", unaryMinus: "negative" };
 
+/** Deepest nesting an expression may have (parentheses, calls and operator chains): deeper ones should be split into nodes. */
+export const MAX_EXPR_DEPTH = 200;
+
 /** Parses an expression node's text; errors name the node. */
 export function parseExpr(text: string, node: string): Expr {
+  // Nesting is bounded before parsing (mathjs's parser and the walks below recurse once per level).
+  let open = 0, deepest = 0;
+  for (const c of text) {
+    if (c === "(" || c === "[") deepest = Math.max(deepest, ++open);
+    else if (c === ")" || c === "]") open--;
+  }
+  if (deepest > MAX_EXPR_DEPTH) throw tooDeep(node, `${deepest} levels of brackets`);
   let tree: MathNode;
   try {
     tree = mathjsParse()(text);
   } catch (e) {
-    throw new SpecError(`node '${node}': cannot parse expr ${JSON.stringify(text)}: ${(e as Error).message}`, node);
+    if (e instanceof RangeError) throw tooDeep(node, "too many levels");
+    throw new SpecError(`node '${q(node)}': cannot parse expr "${q(text)}": ${q((e as Error).message)}`, node);
   }
+  const depth = treeDepth(tree);
+  if (depth > MAX_EXPR_DEPTH) throw tooDeep(node, `${depth} levels`);
   return convert(tree, node);
+}
+
+function tooDeep(node: string, what: string): SpecError {
+  return new SpecError(`node '${q(node)}': expr nests ${what} deep, more than ${MAX_EXPR_DEPTH}; split it into several nodes`, node);
+}
+
+/** Depth of a mathjs tree, by an iterative walk over the children mathjs lists. */
+function treeDepth(tree: MathNode): number {
+  let deepest = 0;
+  const stack: [MathNode, number][] = [[tree, 1]];
+  while (stack.length) {
+    const [n, d] = stack.pop()!;
+    deepest = Math.max(deepest, d);
+    n.forEach((child) => stack.push([child, d + 1]));
+  }
+  return deepest;
 }
 
 /** Names an expression refers to. */
@@ -40,7 +70,8 @@ function convert(n: MathNode, node: string): Expr {
       return convert(any.content as MathNode, node);
     case "ConstantNode": {
       const v = any.value;
-      if (typeof v !== "number") throw new SpecError(`node '${node}': expr constant ${JSON.stringify(v)} is not a number`, node);
+      if (typeof v !== "number") throw new SpecError(`node '${q(node)}': expr constant ${q(JSON.stringify(v))} is not a number`, node);
+      if (!Number.isFinite(v)) throw new SpecError(`node '${q(node)}': expr constant ${q(String(any.value))} is not a finite number`, node);
       return { kind: "number", value: v };
     }
     case "SymbolNode":
@@ -51,12 +82,14 @@ function convert(n: MathNode, node: string): Expr {
       if (fn === "unaryPlus") return args[0];
       if (fn === "pow" && args[1].kind === "number" && args[1].value === 2) return { kind: "op", op: "square", args: [args[0]], attrs: {} };
       const op = OPERATORS[fn];
-      if (!op) throw new SpecError(`node '${node}': operator '${any.op as string}' is not supported in expr (use + - * / unary minus, x^2, or op functions)`, node);
+      if (!op) throw new SpecError(`node '${q(node)}': operator '${q(any.op)}' is not supported in expr (use + - * / unary minus, x^2, or op functions)`, node);
       return { kind: "op", op, args, attrs: {} };
     }
     case "FunctionNode": {
-      const fnNode = any.fn as { name?: string };
-      const op = fnNode.name ?? "?";
+      const fnNode = any.fn as { type: string; name?: string };
+      // Only plain names call ops: `anything.matmul(a, b)` or `(f)(x)` is not `matmul(a, b)`.
+      if (fnNode.type !== "SymbolNode") throw new SpecError(`node '${q(node)}': only op names can be called in expr (as in matmul(a, b)), not ${fnNode.type === "AccessorNode" ? "properties like 'x.matmul(...)'" : "expressions"}`, node);
+      const op = fnNode.name!;
       const raw = (any.args as MathNode[]).map((a) => convert(a, node));
       const args: Expr[] = [];
       const attrs: Record<string, unknown> = {};
@@ -72,7 +105,7 @@ function convert(n: MathNode, node: string): Expr {
       return { kind: "op", op, args, attrs };
     }
     default:
-      throw new SpecError(`node '${node}': ${any.type} is not supported in expr`, node);
+      throw new SpecError(`node '${q(node)}': ${any.type} is not supported in expr`, node);
   }
 }
 
