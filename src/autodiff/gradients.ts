@@ -6,6 +6,7 @@ import { add, multiply, onesLike, zeros } from "../graph/builders.js";
 import type { Node, NodeLike } from "../graph/graph.js";
 import { formatShape, isStatic, type Shape } from "../graph/shape.js";
 import { OPS } from "../ops/registry.js";
+import { q } from "../messages.js";
 
 /** Options of gradients(), as tf.gradients. */
 export interface GradientsOptions {
@@ -31,7 +32,7 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], optio
     const given = options.gradYs?.[i];
     if (given === undefined || given === null) return onesLike(y);
     const gy = graph.lift(given);
-    if (!compatibleShapes(gy.shape, y.shape)) throw new GraphError(`gradients: gradYs[${i}] has shape ${formatShape(gy.shape)}, but y '${y.name}' has shape ${formatShape(y.shape)}`, y.name);
+    if (!compatibleShapes(gy.shape, y.shape)) throw new GraphError(`gradients: gradYs[${i}] has shape ${formatShape(gy.shape)}, but y '${q(y.name)}' has shape ${formatShape(y.shape)}`, y.name);
     return gy;
   });
   const stop = new Set((options.stopGradients ?? []).map((n) => n.id));
@@ -76,7 +77,7 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], optio
     node.inputs.forEach((input, i) => {
       const g = grads[i];
       if (g && !compatibleShapes(g.shape, input.shape)) {
-        throw new GraphError(`node '${node.name}': the ${node.op} gradient rule gave shape ${formatShape(g.shape)} for input '${input.name}' of shape ${formatShape(input.shape)}`, node.name);
+        throw new GraphError(`node '${q(node.name)}': the ${node.op} gradient rule gave shape ${formatShape(g.shape)} for input '${q(input.name)}' of shape ${formatShape(input.shape)}`, node.name);
       }
       contribute(input, g);
     });

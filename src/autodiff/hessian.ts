@@ -6,6 +6,7 @@ import type { Node } from "../graph/graph.js";
 import { formatShape, isStatic, sizeOf } from "../graph/shape.js";
 import { checkMemory, heapBudget } from "../memory.js";
 import { gradients } from "./gradients.js";
+import { q } from "../messages.js";
 
 /** Bytes a node of the row-by-row Hessian graph costs at its peak: the node, its plan step and compile-time tables (measured: ~750 B settled, ~2 KB peak). */
 const BYTES_PER_ROW_NODE = 2048;
@@ -17,7 +18,7 @@ export interface FlatEntry { name: string; shape: number[]; offset: number; size
 export function flatLayout(xs: Node[]): FlatEntry[] {
   let offset = 0;
   return xs.map((x) => {
-    if (!isStatic(x.shape)) throw new GraphError(`hessian: '${x.name}' has unknown dims ${formatShape(x.shape)}; the Hessian's size must be known when the graph is built (use variables or fixed-shape nodes as xs)`, x.name);
+    if (!isStatic(x.shape)) throw new GraphError(`hessian: '${q(x.name)}' has unknown dims ${formatShape(x.shape)}; the Hessian's size must be known when the graph is built (use variables or fixed-shape nodes as xs)`, x.name);
     const size = sizeOf(x.shape);
     const e = { name: x.name, shape: [...x.shape], offset, size };
     offset += size;
@@ -52,7 +53,7 @@ export function hessian(ys: Node, xs: Node[]): Node {
 export function hessians(ys: Node, xs: Node[]): Node[] {
   return xs.map((x) => {
     const [entry] = flatLayout([x]);
-    checkMemory(entry.size * entry.size * 8, `tf.hessians' ${entry.size}×${entry.size} block for '${x.name}'`);
+    checkMemory(entry.size * entry.size * 8, `tf.hessians' ${entry.size}×${entry.size} block for '${q(x.name)}'`);
     const flatGrad = flatten(gradients(ys, [x], { unconnected: "zero" }));
     const rows: Node[] = [];
     for (let i = 0; i < entry.size; i++) {

@@ -4,6 +4,7 @@ import { GraphError, ShapeError } from "../errors.js";
 import type { Node, NodeLike } from "./graph.js";
 import { graphOf } from "./graph.js";
 import { normalizeAxes, sameStaticShape, staticSize, isStatic } from "./shape.js";
+import { q } from "../messages.js";
 
 /** Options of matmul: TF's transpose_a / transpose_b. */
 export interface MatmulOptions { transposeA?: boolean; transposeB?: boolean; name?: string }
@@ -190,7 +191,7 @@ export function transpose(x: NodeLike, perm?: number[], name?: string): Node {
 
 /** Joins tensors along an existing axis. */
 export function concat(xs: NodeLike[], axis: number, name?: string): Node {
-  if (xs.length === 0) throw new GraphError(`concat '${name ?? "?"}' needs at least one input`, name);
+  if (xs.length === 0) throw new GraphError(`concat '${q(name ?? "?")}' needs at least one input`, name);
   const g = graphOf(...xs);
   const nodes = xs.map((x) => g.lift(x));
   if (nodes.length === 1 && !name) return nodes[0];
@@ -202,7 +203,7 @@ export function concat(xs: NodeLike[], axis: number, name?: string): Node {
 /** The box of x starting at `begin` with extent `size` (−1: to the end), as tf.slice. */
 export function slice(x: NodeLike, begin: number[], size: number[], name?: string): Node {
   const n = graphOf(x).lift(x);
-  if (begin.length !== n.rank || size.length !== n.rank) throw new ShapeError(`node '${name ?? "slice"}': begin and size need ${n.rank} entries for input '${n.name}' of rank ${n.rank}`, name ?? n.name);
+  if (begin.length !== n.rank || size.length !== n.rank) throw new ShapeError(`node '${q(name ?? "slice")}': begin and size need ${n.rank} entries for input '${q(n.name)}' of rank ${n.rank}`, name ?? n.name);
   if (!name) {
     const simpler = simplifySlice(n, begin, size);
     if (simpler) return simpler;

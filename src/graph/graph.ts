@@ -6,6 +6,7 @@ import { formatShape, isStatic, sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
 import { toTensor } from "./tensor.js";
 import { derivedSeed, initialValue, type Initializer } from "./initializers.js";
+import { q } from "../messages.js";
 
 /** Outputs of at most this many elements are computed when built if all inputs are constants. */
 const FOLD_LIMIT = 256;
@@ -82,7 +83,7 @@ export class Graph {
   /** A value fed at run time; null dims are unknown until then (TF's None). */
   placeholder(shape: readonly (number | null)[], name?: string): Node {
     shape.forEach((d, i) => {
-      if (d !== null && !(Number.isInteger(d) && d >= 0)) throw new ShapeError(`placeholder '${name ?? "?"}': shape[${i}] must be a non-negative integer or null, got ${JSON.stringify(d)}`, name);
+      if (d !== null && !(Number.isInteger(d) && d >= 0)) throw new ShapeError(`placeholder '${q(name ?? "?")}': shape[${i}] must be a non-negative integer or null, got ${JSON.stringify(d)}`, name);
     });
     return this.push("placeholder", [], {}, [...shape], name);
   }
@@ -95,7 +96,7 @@ export class Graph {
 
   /** A constant tensor. */
   constant(value: NestedArray | Tensor, name?: string): Node {
-    const t = toTensor(value, `constant '${name ?? "?"}'`, name);
+    const t = toTensor(value, `constant '${q(name ?? "?")}'`, name);
     if (name === undefined && t.data.length <= 16) {
       const key = `constant|${t.shape.join(",")}|${Array.from(t.data).join(",")}`;
       const hit = this.memo.get(key);
@@ -111,7 +112,7 @@ export class Graph {
   get(name: string): Node {
     const auto = /^[a-z_]+_(\d+)$/.exec(name);
     const n = this.byName.get(name) ?? (auto && this.nodes[Number(auto[1])]?.name === name ? this.nodes[Number(auto[1])] : undefined);
-    if (!n) throw new GraphError(`no node named '${name}'`, name);
+    if (!n) throw new GraphError(`no node named '${q(name)}'`, name);
     return n;
   }
 
@@ -127,14 +128,14 @@ export class Graph {
 
   /** Gives an existing node a further name (used when a built node is shared with an earlier one). */
   alias(node: Node, name: string): void {
-    if (this.byName.has(name) && this.byName.get(name) !== node) throw new GraphError(`duplicate node name '${name}'`, name);
+    if (this.byName.has(name) && this.byName.get(name) !== node) throw new GraphError(`duplicate node name '${q(name)}'`, name);
     this.byName.set(name, node);
   }
 
   /** Converts numbers and arrays to constants of this graph; checks that nodes belong to it. */
   lift(x: NodeLike): Node {
     if (x instanceof Node) {
-      if (x.graph !== this) throw new GraphError(`node '${x.name}' belongs to another graph`, x.name);
+      if (x.graph !== this) throw new GraphError(`node '${q(x.name)}' belongs to another graph`, x.name);
       return x;
     }
     return this.constant(x);
@@ -147,8 +148,8 @@ export class Graph {
   apply<K extends OpName>(op: K, inputs: readonly Node[], attrs: AttrMap[K], name?: string): Node {
     const def = OPS[op];
     const label = name ?? `${op}_${this.nodes.length}`;
-    if (def.arity !== "variadic" && inputs.length !== def.arity) throw new GraphError(`node '${label}': ${op} takes ${def.arity} inputs, got ${inputs.length}`, label);
-    if (def.arity === "variadic" && inputs.length === 0) throw new GraphError(`node '${label}': ${op} needs at least one input`, label);
+    if (def.arity !== "variadic" && inputs.length !== def.arity) throw new GraphError(`node '${q(label)}': ${op} takes ${def.arity} inputs, got ${inputs.length}`, label);
+    if (def.arity === "variadic" && inputs.length === 0) throw new GraphError(`node '${q(label)}': ${op} needs at least one input`, label);
     for (const x of inputs) this.lift(x);
     const cleanAttrs = canonicalAttrs(attrs as Record<string, unknown>);
     let key = op as string;
@@ -164,7 +165,7 @@ export class Graph {
       shape = def.shape(inputs.map((x) => x.shape), cleanAttrs as AttrMap[K], label);
     } catch (e) {
       if (e instanceof HessflowError) throw e;
-      throw new ShapeError(`node '${label}': ${(e as Error).message}`, label);
+      throw new ShapeError(`node '${q(label)}': ${(e as Error).message}`, label);
     }
     let node: Node;
     if (inputs.every((x) => x.op === "constant") && isStatic(shape) && sizeOf(shape) <= FOLD_LIMIT) {
@@ -181,7 +182,7 @@ export class Graph {
   private push(op: OpName, inputs: readonly Node[], attrs: Record<string, unknown>, shape: Dim[], name?: string, value?: Tensor): Node {
     if (name !== undefined) {
       if (typeof name !== "string" || name.length === 0) throw new GraphError(`node names must be non-empty strings`);
-      if (this.byName.has(name)) throw new GraphError(`duplicate node name '${name}'`, name);
+      if (this.byName.has(name)) throw new GraphError(`duplicate node name '${q(name)}'`, name);
     }
     // Arrays are typed readonly; the node itself is frozen. Unnamed nodes are called op_id and not indexed by name.
     const node = new Node(this, this.nodes.length, name, op, inputs.slice(), attrs, shape, value);

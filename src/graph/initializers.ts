@@ -2,6 +2,7 @@ import { GraphError } from "../errors.js";
 import { sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
 import { checkTensor, fromNested, isTensorLike } from "./tensor.js";
+import { q } from "../messages.js";
 
 /** How a variable gets its initial value, when not given explicitly (TF's initializers, seeded; camelCase names accepted too). */
 export type Initializer =
@@ -35,22 +36,22 @@ export function derivedSeed(graphSeed: number, opId: number): number {
 
 /** The tensor an initializer (or explicit value) produces; `defaultSeed` serves when the initializer has no seed; errors name the variable. */
 export function initialValue(init: NestedArray | Tensor | Initializer, name: string, defaultSeed = 0): Tensor {
-  if (typeof init === "number" || Array.isArray(init)) return fromNested(init, `variable '${name}'`);
-  if (typeof init === "object" && init !== null && !("type" in init) && isTensorLike(init)) return checkTensor(init, `variable '${name}'`, name);
+  if (typeof init === "number" || Array.isArray(init)) return fromNested(init, `variable '${q(name)}'`);
+  if (typeof init === "object" && init !== null && !("type" in init) && isTensorLike(init)) return checkTensor(init, `variable '${q(name)}'`, name);
   const given = init as Initializer | { type: "randomNormal" | "glorotUniform" };
   // The API also takes TF's camelCase names (randomNormal, glorotUniform) for the spec's snake_case ones.
   const spec = (given.type === "randomNormal" ? { ...given, type: "random_normal" } : given.type === "glorotUniform" ? { ...given, type: "glorot_uniform" } : given) as Initializer;
   const shape = spec.shape;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new GraphError(`variable '${name}': initializer needs a shape of non-negative integers`, name);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new GraphError(`variable '${q(name)}': initializer needs a shape of non-negative integers`, name);
   const data = new Float64Array(sizeOf(shape));
   const seed = "seed" in spec ? spec.seed : undefined;
-  if (seed !== undefined && !Number.isInteger(seed)) throw new GraphError(`variable '${name}': initializer seed must be an integer, got ${JSON.stringify(seed)}`, name);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new GraphError(`variable '${q(name)}': initializer seed must be an integer, got ${JSON.stringify(seed)}`, name);
   const rand = mulberry32((seed ?? defaultSeed) >>> 0);
   switch (spec.type) {
     case "zeros": break;
     case "ones": data.fill(1); break;
     case "constant":
-      if (typeof spec.value !== "number") throw new GraphError(`variable '${name}': constant initializer needs a numeric value`, name);
+      if (typeof spec.value !== "number") throw new GraphError(`variable '${q(name)}': constant initializer needs a numeric value`, name);
       data.fill(spec.value); break;
     case "random_normal": {
       const mean = spec.mean ?? 0, sd = spec.stddev ?? 1;
@@ -69,7 +70,7 @@ export function initialValue(init: NestedArray | Tensor | Initializer, name: str
       break;
     }
     default:
-      throw new GraphError(`variable '${name}': unknown initializer type '${(spec as { type: string }).type}'`, name);
+      throw new GraphError(`variable '${q(name)}': unknown initializer type '${(spec as { type: string }).type}'`, name);
   }
   return { shape: [...shape], data };
 }

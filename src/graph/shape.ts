@@ -1,4 +1,5 @@
 import { ShapeError } from "../errors.js";
+import { q } from "../messages.js";
 
 /** One dimension: a size, or null when only known at run time (a placeholder's `None`). */
 export type Dim = number | null;
@@ -46,7 +47,7 @@ export function broadcastShapes(a: Shape, b: Shape, node: string): Dim[] {
     else if (db === 1) out[i] = da;
     else if (da === null) out[i] = db;
     else if (db === null) out[i] = da;
-    else throw new ShapeError(`node '${node}': shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`, node);
+    else throw new ShapeError(`node '${q(node)}': shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`, node);
   }
   return out;
 }
@@ -54,7 +55,7 @@ export function broadcastShapes(a: Shape, b: Shape, node: string): Dim[] {
 /** Normalises an axis (negative counts from the end) and checks it against the rank. */
 export function normalizeAxis(axis: number, rank: number, node: string, field = "axis"): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    throw new ShapeError(`node '${node}': ${field} ${axis} is out of range for rank ${rank}`, node);
+    throw new ShapeError(`node '${q(node)}': ${field} ${axis} is out of range for rank ${rank}`, node);
   }
   return axis < 0 ? axis + rank : axis;
 }

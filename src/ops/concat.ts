@@ -4,20 +4,21 @@ import type { Dim } from "../graph/shape.js";
 import { formatShape } from "../graph/shape.js";
 import { copyBox } from "./kernels.js";
 import type { AttrMap, OpDef } from "./types.js";
+import { q } from "../messages.js";
 
 /** Joins inputs along `axis`.  Gradient: the slice of dy that each input occupies. */
 export const concatOp: OpDef<AttrMap["concat"]> = {
   arity: "variadic",
   shape(inputs, { axis }, node) {
     const rank = inputs[0].length;
-    if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw new ShapeError(`node '${node}': concat axis ${axis} is out of range for rank ${rank}`, node);
+    if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw new ShapeError(`node '${q(node)}': concat axis ${axis} is out of range for rank ${rank}`, node);
     const out: Dim[] = [...inputs[0]];
     for (let k = 1; k < inputs.length; k++) {
       const s = inputs[k];
-      if (s.length !== rank) throw new ShapeError(`node '${node}': concat inputs have ranks ${rank} and ${s.length}`, node);
+      if (s.length !== rank) throw new ShapeError(`node '${q(node)}': concat inputs have ranks ${rank} and ${s.length}`, node);
       for (let i = 0; i < rank; i++) {
         if (i === axis) out[i] = out[i] === null || s[i] === null ? null : (out[i] as number) + (s[i] as number);
-        else if (out[i] !== null && s[i] !== null && out[i] !== s[i]) throw new ShapeError(`node '${node}': concat input ${k} has shape ${formatShape(s)}, incompatible with ${formatShape(inputs[0])} off axis ${axis}`, node);
+        else if (out[i] !== null && s[i] !== null && out[i] !== s[i]) throw new ShapeError(`node '${q(node)}': concat input ${k} has shape ${formatShape(s)}, incompatible with ${formatShape(inputs[0])} off axis ${axis}`, node);
         else if (out[i] === null) out[i] = s[i];
       }
     }
@@ -36,7 +37,7 @@ export const concatOp: OpDef<AttrMap["concat"]> = {
     let off = 0;
     return node.inputs.map((x) => {
       const len = x.shape[axis];
-      if (len === null) throw new ShapeError(`node '${node.name}': the gradient of concat needs the size of input '${x.name}' along axis ${axis} to be known`, node.name);
+      if (len === null) throw new ShapeError(`node '${q(node.name)}': the gradient of concat needs the size of input '${q(x.name)}' along axis ${axis} to be known`, node.name);
       const g = slice(dy, x.shape.map((_, i) => (i === axis ? off : 0)), x.shape.map((_, i) => (i === axis ? len : -1)));
       off += len;
       return g;

@@ -3,6 +3,7 @@ import { reshapeLike } from "../graph/builders.js";
 import type { Dim } from "../graph/shape.js";
 import { linearJvp } from "./helpers.js";
 import type { AttrMap, OpDef } from "./types.js";
+import { q } from "../messages.js";
 
 /** Inserts size-1 dims at the given output axes (a reshape).  Gradient: reshape dy back to x. */
 export const expandDimsOp: OpDef<AttrMap["expand_dims"]> = {
@@ -12,7 +13,7 @@ export const expandDimsOp: OpDef<AttrMap["expand_dims"]> = {
     const out: Dim[] = [];
     let k = 0;
     for (let i = 0; i < rank; i++) out.push(axis.includes(i) ? 1 : x[k++]);
-    if (k !== x.length || axis.some((a) => a < 0 || a >= rank)) throw new ShapeError(`node '${node}': bad expand_dims axes ${JSON.stringify(axis)}`, node);
+    if (k !== x.length || axis.some((a) => a < 0 || a >= rank)) throw new ShapeError(`node '${q(node)}': bad expand_dims axes ${JSON.stringify(axis)}`, node);
     return out;
   },
   kernel([x], out) {

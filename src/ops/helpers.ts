@@ -6,6 +6,7 @@ import { ShapeError } from "../errors.js";
 import { sumToLike } from "../graph/builders.js";
 import { binaryKernel } from "./kernels.js";
 import type { JvpArgs, OpDef } from "./types.js";
+import { q } from "../messages.js";
 
 type NoAttrs = Record<string, never>;
 
@@ -145,7 +146,7 @@ export function axisView(shape: ConcreteShape, axis: number): { outer: number; l
 export function sameShapes(inputs: readonly Shape[], node: string, what = "inputs"): Dim[] {
   const [a, b] = inputs;
   if (a.length !== b.length || a.some((d, i) => d !== null && b[i] !== null && d !== b[i])) {
-    throw new ShapeError(`node '${node}': ${what} must have the same shape, got ${formatShape(a)} and ${formatShape(b)}`, node);
+    throw new ShapeError(`node '${q(node)}': ${what} must have the same shape, got ${formatShape(a)} and ${formatShape(b)}`, node);
   }
   return a.map((d, i) => d ?? b[i]);
 }

@@ -3,6 +3,7 @@ import { ShapeError } from "../errors.js";
 import { formatShape } from "../graph/shape.js";
 import { matmulKernel } from "./kernels.js";
 import type { AttrMap, OpDef } from "./types.js";
+import { q } from "../messages.js";
 
 type A = AttrMap["matmul"];
 
@@ -13,11 +14,11 @@ type A = AttrMap["matmul"];
 export const matmulOp: OpDef<A> = {
   arity: 2,
   shape([a, b], { transposeA, transposeB }, node) {
-    if (a.length !== 2 || b.length !== 2) throw new ShapeError(`node '${node}': matmul needs rank-2 inputs, got ${formatShape(a)} and ${formatShape(b)}`, node);
+    if (a.length !== 2 || b.length !== 2) throw new ShapeError(`node '${q(node)}': matmul needs rank-2 inputs, got ${formatShape(a)} and ${formatShape(b)}`, node);
     const [m, ka] = transposeA ? [a[1], a[0]] : [a[0], a[1]];
     const [kb, n] = transposeB ? [b[1], b[0]] : [b[0], b[1]];
     if (ka !== null && kb !== null && ka !== kb) {
-      throw new ShapeError(`node '${node}': matmul inner dimensions differ: ${formatShape(a)}${transposeA ? "ᵀ" : ""} · ${formatShape(b)}${transposeB ? "ᵀ" : ""}`, node);
+      throw new ShapeError(`node '${q(node)}': matmul inner dimensions differ: ${formatShape(a)}${transposeA ? "ᵀ" : ""} · ${formatShape(b)}${transposeB ? "ᵀ" : ""}`, node);
     }
     return [m, n];
   },

@@ -4,13 +4,14 @@ import type { Dim } from "../graph/shape.js";
 import { linearJvp } from "./helpers.js";
 import { copyBox } from "./kernels.js";
 import type { AttrMap, OpDef } from "./types.js";
+import { q } from "../messages.js";
 
 /** Zero padding: `before[i]` and `after[i]` zeros on axis i (the adjoint of slice).  Gradient: slice dy back out. */
 export const padOp: OpDef<AttrMap["pad"]> = {
   arity: 1,
   shape([x], { before, after }, node) {
     if (before.length !== x.length || after.length !== x.length || ![...before, ...after].every((p) => Number.isInteger(p) && p >= 0)) {
-      throw new ShapeError(`node '${node}': pad needs ${x.length} non-negative before/after entries`, node);
+      throw new ShapeError(`node '${q(node)}': pad needs ${x.length} non-negative before/after entries`, node);
     }
     return x.map((d, i): Dim => (d === null ? null : d + before[i] + after[i]));
   },

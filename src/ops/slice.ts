@@ -5,16 +5,17 @@ import { formatShape } from "../graph/shape.js";
 import { linearJvp } from "./helpers.js";
 import { copyBox } from "./kernels.js";
 import type { AttrMap, OpDef } from "./types.js";
+import { q } from "../messages.js";
 
 /** Element selection: the box [begin, begin + size) (size −1: to the end).  Gradient: dy padded with zeros back to x's shape. */
 export const sliceOp: OpDef<AttrMap["slice"]> = {
   arity: 1,
   shape([x], { begin, size }, node) {
-    if (begin.length !== x.length || size.length !== x.length) throw new ShapeError(`node '${node}': slice begin/size need ${x.length} entries`, node);
+    if (begin.length !== x.length || size.length !== x.length) throw new ShapeError(`node '${q(node)}': slice begin/size need ${x.length} entries`, node);
     return x.map((d, i): Dim => {
       const b = begin[i], s = size[i];
-      if (!Number.isInteger(b) || b < 0 || !Number.isInteger(s) || s < -1) throw new ShapeError(`node '${node}': bad slice begin ${b} / size ${s} on axis ${i}`, node);
-      if (d !== null && (b > d || (s !== -1 && b + s > d))) throw new ShapeError(`node '${node}': slice [${begin}] + [${size}] is outside ${formatShape(x)}`, node);
+      if (!Number.isInteger(b) || b < 0 || !Number.isInteger(s) || s < -1) throw new ShapeError(`node '${q(node)}': bad slice begin ${b} / size ${s} on axis ${i}`, node);
+      if (d !== null && (b > d || (s !== -1 && b + s > d))) throw new ShapeError(`node '${q(node)}': slice [${begin}] + [${size}] is outside ${formatShape(x)}`, node);
       return s === -1 ? (d === null ? null : d - b) : s;
     });
   },
@@ -25,7 +26,7 @@ export const sliceOp: OpDef<AttrMap["slice"]> = {
     const x = node.inputs[0];
     const after = x.shape.map((d, i) => {
       if (begin[i] === 0 && size[i] === -1) return 0;
-      if (d === null) throw new ShapeError(`node '${node.name}': the gradient of slice needs axis ${i} of '${x.name}' to be known`, node.name);
+      if (d === null) throw new ShapeError(`node '${q(node.name)}': the gradient of slice needs axis ${i} of '${q(x.name)}' to be known`, node.name);
       return d - begin[i] - (size[i] === -1 ? d - begin[i] : size[i]);
     });
     return [pad(dy, [...begin], after)];

@@ -2,6 +2,7 @@ import { ShapeError } from "../errors.js";
 import { multiply, reduceSum, subtract } from "../graph/builders.js";
 import { axisView } from "./helpers.js";
 import type { AttrMap, OpDef } from "./types.js";
+import { q } from "../messages.js";
 
 /** Stable softmax of `x` along an axis laid out as [outer, len, inner]; writes into `y`. */
 export function softmaxKernel(x: Float64Array, y: Float64Array, outer: number, len: number, inner: number, log: boolean): void {
@@ -23,7 +24,7 @@ export function softmaxKernel(x: Float64Array, y: Float64Array, outer: number, l
 
 /** Checks a softmax-style axis against the rank. */
 export function checkAxis(rank: number, axis: number, node: string): void {
-  if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw new ShapeError(`node '${node}': axis ${axis} is out of range for rank ${rank}`, node);
+  if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw new ShapeError(`node '${q(node)}': axis ${axis} is out of range for rank ${rank}`, node);
 }
 
 /** s = softmax(x) along axis.  Gradient: s ⊙ (dy − Σ_axis dy ⊙ s) */

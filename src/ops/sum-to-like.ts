@@ -4,6 +4,7 @@ import { formatShape } from "../graph/shape.js";
 import { linearJvp } from "./helpers.js";
 import { sumToShape } from "./kernels.js";
 import type { OpDef } from "./types.js";
+import { q } from "../messages.js";
 
 /** g summed down to the shape of `like`, undoing a broadcast (the shared unbroadcast).  Adjoint: broadcast back. */
 export const sumToLikeOp: OpDef<Record<string, never>> = {
@@ -12,7 +13,7 @@ export const sumToLikeOp: OpDef<Record<string, never>> = {
     // `like` must broadcast to g: right-aligned, each of its dims is 1 or g's.
     const off = g.length - like.length;
     const ok = off >= 0 && like.every((d, i) => d === null || d === 1 || g[off + i] === null || g[off + i] === d);
-    if (!ok) throw new ShapeError(`node '${node}': cannot sum ${formatShape(g)} down to ${formatShape(like)} (not a broadcast of it)`, node);
+    if (!ok) throw new ShapeError(`node '${q(node)}': cannot sum ${formatShape(g)} down to ${formatShape(like)} (not a broadcast of it)`, node);
     return [...like];
   },
   kernel([g], out) {

@@ -6,6 +6,7 @@ import type { Node } from "../graph/graph.js";
 import { formatShape, sizeOf } from "../graph/shape.js";
 import { OPS } from "../ops/registry.js";
 import type { OpName } from "../ops/types.js";
+import { q } from "../messages.js";
 
 /** One step of a compiled plan: plain data, so it can be sent to a worker thread. */
 export interface Step {
@@ -60,9 +61,9 @@ export function compilePlan(fetches: readonly Node[], feedShapes: ReadonlyMap<nu
     let shape: number[];
     if (n.op === "placeholder") {
       const fed = feedShapes.get(n.id);
-      if (!fed) throw new FeedError(`placeholder '${n.name}' must be fed (shape ${formatShape(n.shape)})`, n.name);
+      if (!fed) throw new FeedError(`placeholder '${q(n.name)}' must be fed (shape ${formatShape(n.shape)})`, n.name);
       if (fed.length !== n.shape.length || n.shape.some((d, i) => d !== null && d !== fed[i])) {
-        throw new FeedError(`feed for '${n.name}' has shape [${fed.join(", ")}], expected ${formatShape(n.shape)}`, n.name);
+        throw new FeedError(`feed for '${q(n.name)}' has shape [${fed.join(", ")}], expected ${formatShape(n.shape)}`, n.name);
       }
       shape = [...fed];
     } else if (n.op === "variable" || n.op === "constant") {
@@ -76,7 +77,7 @@ export function compilePlan(fetches: readonly Node[], feedShapes: ReadonlyMap<nu
         if (e instanceof HessflowError) throw new FeedError(`${e.message} (with the fed shapes)`, n.name);
         throw e;
       }
-      if (s.some((d) => d === null)) throw new FeedError(`node '${n.name}': shape could not be resolved at run time`, n.name);
+      if (s.some((d) => d === null)) throw new FeedError(`node '${q(n.name)}': shape could not be resolved at run time`, n.name);
       shape = s as number[];
     }
     shapes.push(shape);
@@ -88,7 +89,7 @@ export function compilePlan(fetches: readonly Node[], feedShapes: ReadonlyMap<nu
     const src = index.get(n.inputs[0].id)!;
     if (ALIAS_OPS.has(n.op)) {
       if (sizeOf(shapes[src]) !== sizeOf(shapes[i])) {
-        throw new FeedError(`node '${n.name}': cannot reshape [${shapes[src].join(", ")}] (${sizeOf(shapes[src])} elements) to [${shapes[i].join(", ")}] with the fed shapes`, n.name);
+        throw new FeedError(`node '${q(n.name)}': cannot reshape [${shapes[src].join(", ")}] (${sizeOf(shapes[src])} elements) to [${shapes[i].join(", ")}] with the fed shapes`, n.name);
       }
       return src;
     }
@@ -124,7 +125,7 @@ export function compilePlan(fetches: readonly Node[], feedShapes: ReadonlyMap<nu
     if (lastUse[i] === i) release(i);
   });
   const bytes = slotSizes.reduce((s, n) => s + n, 0) * 8;
-  checkMemory(bytes, `running ${fetches.length === 1 ? `'${fetches[0].name}'` : `${fetches.length} fetches`}`);
+  checkMemory(bytes, `running ${fetches.length === 1 ? `'${q(fetches[0].name)}'` : `${fetches.length} fetches`}`);
 
   const steps: Step[] = order.map((n, i) => ({
     op: n.op, name: n.name, attrs: n.attrs, inputs: n.inputs.map((x) => index.get(x.id)!), shape: shapes[i], slot: slots[i], alias: alias[i],

@@ -8,6 +8,7 @@ import { toTensor } from "../graph/tensor.js";
 import { allocateSlots, runPlan } from "./executor.js";
 import type { Plan } from "./plan.js";
 import { compilePlan } from "./plan.js";
+import { q } from "../messages.js";
 
 /** A feed: placeholder name (or node) → value as nested arrays or a tensor. */
 export type Feed = Record<string, NestedArray | Tensor> | Map<Node, NestedArray | Tensor>;
@@ -29,16 +30,16 @@ export class Session {
 
   /** The current value of a variable (its initial value until assigned). */
   variableValue(v: Node): Tensor {
-    if (v.op !== "variable") throw new GraphError(`'${v.name}' is not a variable`, v.name);
+    if (v.op !== "variable") throw new GraphError(`'${q(v.name)}' is not a variable`, v.name);
     return this.values.get(v.id) ?? v.value!;
   }
 
   /** Sets a variable's value (same shape). */
   assign(v: Node, value: NestedArray | Tensor): void {
-    const t = toTensor(value, `value for variable '${v.name}'`, v.name);
+    const t = toTensor(value, `value for variable '${q(v.name)}'`, v.name);
     const cur = this.variableValue(v);
     if (t.shape.length !== cur.shape.length || t.shape.some((d, i) => d !== cur.shape[i])) {
-      throw new FeedError(`value for variable '${v.name}' has shape [${t.shape}], expected [${cur.shape}]`, v.name);
+      throw new FeedError(`value for variable '${q(v.name)}' has shape [${t.shape}], expected [${cur.shape}]`, v.name);
     }
     this.values.set(v.id, t);
   }
@@ -101,13 +102,13 @@ export class Session {
     const entries: [Node, NestedArray | Tensor][] = feed instanceof Map
       ? [...feed.entries()]
       : Object.entries(feed).map(([name, v]) => {
-        if (!this.graph.has(name)) throw new FeedError(`feed names unknown node '${name}'`, name);
+        if (!this.graph.has(name)) throw new FeedError(`feed names unknown node '${q(name)}'`, name);
         return [this.graph.get(name), v];
       });
     for (const [node, v] of entries) {
       this.graph.lift(node);
-      if (node.op !== "placeholder") throw new FeedError(`feed for '${node.name}': only placeholders can be fed (it is a ${node.op})`, node.name);
-      out.set(node.id, toTensor(v, `feed '${node.name}'`, node.name));
+      if (node.op !== "placeholder") throw new FeedError(`feed for '${q(node.name)}': only placeholders can be fed (it is a ${node.op})`, node.name);
+      out.set(node.id, toTensor(v, `feed '${q(node.name)}'`, node.name));
     }
     return out;
   }

@@ -136,21 +136,21 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
 
   const ref = (name: string, field: string): Node => {
     const n = built.get(name);
-    if (!n) throw new SpecError(`${field}: unknown node '${name}'`, field);
+    if (!n) throw new SpecError(`${field}: unknown node '${q(name)}'`, field);
     return n;
   };
   const feed = new Map<Node, Tensor>();
   for (const [name, value] of Object.entries(doc.feed ?? {})) {
     const node = ref(name, `$.feed.${name}`);
-    if (node.op !== "placeholder") throw new SpecError(`$.feed.${name}: '${name}' is a ${node.op}, only placeholders can be fed`, name);
+    if (node.op !== "placeholder") throw new SpecError(`$.feed.${name}: '${q(name)}' is a ${node.op}, only placeholders can be fed`, name);
     const t = fromNested(value, `$.feed.${name}`);
     if (t.shape.length !== node.shape.length || node.shape.some((d, i) => d !== null && d !== t.shape[i])) {
-      throw new SpecError(`$.feed.${name}: shape [${t.shape.join(", ")}] does not match placeholder '${name}' of shape [${node.shape.map((d) => d ?? "None").join(", ")}]`, name);
+      throw new SpecError(`$.feed.${name}: shape [${t.shape.join(", ")}] does not match placeholder '${q(name)}' of shape [${node.shape.map((d) => d ?? "None").join(", ")}]`, name);
     }
     feed.set(node, t);
   }
   for (const n of graph.nodes) {
-    if (n.op === "placeholder" && !feed.has(n)) throw new SpecError(`$.feed: placeholder '${n.name}' is not fed`, n.name);
+    if (n.op === "placeholder" && !feed.has(n)) throw new SpecError(`$.feed: placeholder '${q(n.name)}' is not fed`, n.name);
   }
   const o = doc.outputs;
   const fetch = (o.fetch ?? []).map((n, i) => ref(n, `$.outputs.fetch[${i}]`));
@@ -202,11 +202,11 @@ export const SPEC_OP_ARITY: Readonly<Record<string, number | null>> = {
 
 /** Applies a spec op (TF snake_case name and attributes) through the public builders. */
 export function applyOp(op: string, x: Node[], a: Record<string, unknown>, name: string | undefined, label: string): Node {
-  if (!isOpName(op)) throw new SpecError(`node '${label}': unknown op '${op}'`, label);
-  if (!Object.hasOwn(SPEC_OP_ARITY, op)) throw new SpecError(`node '${label}': op '${op}' is internal and cannot be used in a spec`, label);
+  if (!isOpName(op)) throw new SpecError(`node '${q(label)}': unknown op '${q(op)}'`, label);
+  if (!Object.hasOwn(SPEC_OP_ARITY, op)) throw new SpecError(`node '${q(label)}': op '${q(op)}' is internal and cannot be used in a spec`, label);
   const k = SPEC_OP_ARITY[op];
   if (k === null ? x.length < 1 : x.length !== k) {
-    throw new SpecError(`node '${label}': ${op} takes ${k === null ? "at least 1 input" : `${k} input${k === 1 ? "" : "s"}`}, got ${x.length}`, label);
+    throw new SpecError(`node '${q(label)}': ${op} takes ${k === null ? "at least 1 input" : `${k} input${k === 1 ? "" : "s"}`}, got ${x.length}`, label);
   }
   const axis = a.axis as number | number[] | undefined;
   const one = (v: number | number[] | undefined, dflt: number) => (v === undefined ? dflt : Array.isArray(v) ? v[0] : v);
@@ -236,6 +236,6 @@ export function applyOp(op: string, x: Node[], a: Record<string, unknown>, name:
     case "softmax": return B.softmax(x[0], one(axis, -1), name);
     case "log_softmax": return B.logSoftmax(x[0], one(axis, -1), name);
     case "softmax_cross_entropy_with_logits": return B.softmaxCrossEntropyWithLogits(x[0], x[1], one(axis, -1), name);
-    default: throw new SpecError(`node '${label}': op '${op}' is internal and cannot be used in a spec`, label);
+    default: throw new SpecError(`node '${q(label)}': op '${q(op)}' is internal and cannot be used in a spec`, label);
   }
 }

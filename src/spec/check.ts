@@ -7,6 +7,7 @@ import { fromNested } from "../graph/tensor.js";
 import { exprRefs, parseExpr, type Expr } from "./expr.js";
 import { buildSpec, SPEC_OP_ARITY, type LoadedSpec, type SpecDoc, type SpecNode } from "./build.js";
 import type { SchemaProblem } from "./schema.js";
+import { q } from "../messages.js";
 
 /** Result of checkSpec: every problem found, and the built spec when there are none. */
 export interface SpecCheck {
@@ -39,7 +40,7 @@ export function checkSpec(doc: SpecDoc): SpecCheck {
   doc.nodes.forEach((node, index) => {
     const first = byName.get(node.name);
     if (first) {
-      at(`$.nodes[${index}].name`, node.name, `duplicate node name '${node.name}' (first defined at $.nodes[${first.index}])`);
+      at(`$.nodes[${index}].name`, node.name, `duplicate node name '${q(node.name)}' (first defined at $.nodes[${first.index}])`);
       return;
     }
     byName.set(node.name, { node, index });
@@ -76,8 +77,8 @@ export function checkSpec(doc: SpecDoc): SpecCheck {
     const known: string[] = [];
     list.forEach((d, i) => {
       if (byName.has(d)) known.push(d);
-      else if (node.expr !== undefined) at(`$.nodes[${index}].expr`, name, `unknown name '${d}' in expr${didYouMean(d, names)}`);
-      else at(`$.nodes[${index}].inputs[${i}]`, name, `unknown input '${d}'${didYouMean(d, names)}`);
+      else if (node.expr !== undefined) at(`$.nodes[${index}].expr`, name, `unknown name '${q(d)}' in expr${didYouMean(d, names)}`);
+      else at(`$.nodes[${index}].inputs[${i}]`, name, `unknown input '${q(d)}'${didYouMean(d, names)}`);
     });
     deps.set(name, known);
   }
@@ -94,12 +95,12 @@ export function checkSpec(doc: SpecDoc): SpecCheck {
     const path = `$.feed${member(name)}`;
     const entry = byName.get(name);
     if (!entry) {
-      at(path, name, `unknown node '${name}'${didYouMean(name, names.filter((n) => byName.get(n)!.node.op === "placeholder"))}`);
+      at(path, name, `unknown node '${q(name)}'${didYouMean(name, names.filter((n) => byName.get(n)!.node.op === "placeholder"))}`);
       continue;
     }
     const kind = entry.node.op ?? "expression node";
     if (kind !== "placeholder") {
-      at(path, name, `'${name}' is ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind}, only placeholders can be fed`);
+      at(path, name, `'${q(name)}' is ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind}, only placeholders can be fed`);
       continue;
     }
     let shape: readonly number[];
@@ -112,16 +113,16 @@ export function checkSpec(doc: SpecDoc): SpecCheck {
     }
     const declared = entry.node.shape ?? shape.map(() => null); // no declared shape: any shape of the fed rank
     if (shape.length !== declared.length || declared.some((d, i) => d !== null && d !== shape[i])) {
-      at(path, name, `shape [${shape.join(", ")}] does not match placeholder '${name}' of shape [${declared.map((d) => d ?? "None").join(", ")}]`);
+      at(path, name, `shape [${shape.join(", ")}] does not match placeholder '${q(name)}' of shape [${declared.map((d) => d ?? "None").join(", ")}]`);
     }
   }
   for (const [name, { node }] of byName) {
-    if (node.op === "placeholder" && !Object.hasOwn(feed, name)) at("$.feed", name, `placeholder '${name}' is not fed`);
+    if (node.op === "placeholder" && !Object.hasOwn(feed, name)) at("$.feed", name, `placeholder '${q(name)}' is not fed`);
   }
 
   // 6. Names in outputs.
   const ref = (name: string, path: string) => {
-    if (!byName.has(name)) at(path, name, `unknown node '${name}'${didYouMean(name, names)}`);
+    if (!byName.has(name)) at(path, name, `unknown node '${q(name)}'${didYouMean(name, names)}`);
   };
   const o = doc.outputs;
   (o.fetch ?? []).forEach((n, i) => ref(n, `$.outputs.fetch[${i}]`));
@@ -152,7 +153,7 @@ function exprCallProblems(e: Expr, out: string[] = []): string[] {
   const arity = Object.hasOwn(EXPR_FUNCTIONS, e.op) ? EXPR_FUNCTIONS[e.op] : undefined;
   const n = e.args.length;
   if (OP_NODE_ONLY.has(e.op)) out.push(`${e.op} cannot be used in expr (it needs attributes); use an op node`);
-  else if (arity === undefined) out.push(`unknown function '${e.op}' in expr${didYouMean(e.op, Object.keys(EXPR_FUNCTIONS))}`);
+  else if (arity === undefined) out.push(`unknown function '${q(e.op)}' in expr${didYouMean(e.op, Object.keys(EXPR_FUNCTIONS))}`);
   else if (arity === null ? n < 1 : n !== arity) out.push(`${e.op} takes ${arity === null ? "at least 1 argument" : arity === 1 ? "1 argument" : `${arity} arguments`} in expr, got ${n}`);
   e.args.forEach((a) => exprCallProblems(a, out));
   return out;
@@ -226,7 +227,7 @@ function problemOf(err: HessflowError, doc: SpecDoc, byName: Map<string, { index
 }
 
 function stripNode(message: string, name: string): string {
-  const prefix = `node '${name}': `;
+  const prefix = `node '${q(name)}': `;
   return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 

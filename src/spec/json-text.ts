@@ -63,7 +63,7 @@ export function firstSyntaxError(s: string): { offset: number; message: string }
       }
       const closer = top === "{" ? "}" : "]";
       if (s[i] === closer) { i++; stack.pop(); continue; }
-      if (s[i] !== ",") return fail(`expected ',' or '${closer}' after ${top === "{" ? "a property value" : "an array element"}, got ${seen()}`);
+      if (s[i] !== ",") return fail(`expected ',' or '${q(closer)}' after ${top === "{" ? "a property value" : "an array element"}, got ${seen()}`);
       i++;
       if (top === "{") {
         ws();

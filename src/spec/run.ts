@@ -98,7 +98,7 @@ export interface NonFinite {
 function describe(spec: LoadedSpec, node: Node, value: number): NonFinite {
   // A spec name when the node has one; else the internal node and what it computes.
   const name = [...spec.nodes].find(([, v]) => v === node)?.[0];
-  const what = name !== undefined ? `node '${q(name)}' (${node.op})` : `the internal node '${node.name}' (${node.op}, built by gradients())`;
+  const what = name !== undefined ? `node '${q(name)}' (${node.op})` : `the internal node '${q(node.name)}' (${node.op}, built by gradients())`;
   return { node: name ?? node.name, value, message: `${what} produced ${label(value)}` };
 }
 
