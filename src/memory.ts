@@ -76,6 +76,7 @@ export function formatBytes(bytes: number): string {
 /** Refuses, before allocating, work that needs more than the budget (default: memoryBudget()). */
 export function checkMemory(bytes: number, what: string, budget: MemoryBudget = memoryBudget()): void {
   if (!(bytes <= budget.bytes)) {
-    throw new ResourceError(`${what} needs ${formatBytes(bytes)}, more than the ${formatBytes(budget.bytes)} available (${budget.source}; set HESSFLOW_MAX_BYTES to change the limit)`);
+    const limit = budget.source === "HESSFLOW_MAX_BYTES" ? "the limit HESSFLOW_MAX_BYTES sets" : `${budget.source}; set HESSFLOW_MAX_BYTES to change the limit`;
+    throw new ResourceError(`${what} needs ${formatBytes(bytes)}, more than the ${formatBytes(budget.bytes)} available (${limit})`);
   }
 }

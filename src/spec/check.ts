@@ -1,7 +1,7 @@
 // Semantic checks of a schema-valid spec that report every problem at once (buildSpec stops at the
 // first): duplicate names, unknown names (in inputs, in expr, in feed and outputs), cycles, feeds,
 // and finally the shape errors that only building the graph can find.
-import { HessflowError } from "../errors.js";
+import { HessflowError, ResourceError } from "../errors.js";
 import { didYouMean, member } from "../messages.js";
 import { fromNested } from "../graph/tensor.js";
 import { exprRefs, parseExpr, type Expr } from "./expr.js";
@@ -142,7 +142,7 @@ export function checkSpec(doc: SpecDoc): SpecCheck {
   try {
     return { problems, loaded: buildSpec(doc) };
   } catch (err) {
-    if (!(err instanceof HessflowError)) throw err;
+    if (!(err instanceof HessflowError) || err instanceof ResourceError) throw err;
     return { problems: [problemOf(err, doc, byName)] };
   }
 }

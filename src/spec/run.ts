@@ -72,17 +72,15 @@ function findNonFinite(session: Session, spec: LoadedSpec, nodes: Node[], result
   const bad = (a: Float64Array) => { for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return a[i]; return undefined; };
   const outputs = [...result.fetch, ...result.gradients].map((f) => f.value.data);
   const h = result.hessian;
-  let hessianValue: number | undefined;
   if (outputs.every((a) => bad(a) === undefined)) {
     if (!h) return undefined;
     let at = -1;
     for (let i = 0; i < h.exact.length; i++) if (!Number.isFinite(h.exact[i])) { at = i; break; }
     if (at < 0) return undefined;
-    hessianValue = h.exact[at];
+    const hessianValue = h.exact[at];
     // The forward values and gradients are finite: the first non-finite entry is a second derivative.
     const where = `the Hessian's entry [${Math.floor(at / h.n)}, ${at % h.n}]`;
-    const found = session.firstNonFinite([...nodes, ...(spec.hessian ? [spec.hessian.ys] : [])], spec.feed);
-    return found ? describe(spec, found.node, found.value) : { node: where, value: hessianValue, message: `${where} is ${label(hessianValue)}` };
+    return { node: where, value: hessianValue, message: `${where} is ${label(hessianValue)} (the values and gradients are finite)` };
   }
   const found = session.firstNonFinite(nodes, spec.feed);
   return found ? describe(spec, found.node, found.value) : undefined;
@@ -96,10 +94,26 @@ export interface NonFinite {
 }
 
 function describe(spec: LoadedSpec, node: Node, value: number): NonFinite {
-  // A spec name when the node has one; else the internal node and what it computes.
+  // A spec name when the node has one; else the spec node whose expr holds it, or a node built by gradients().
   const name = [...spec.nodes].find(([, v]) => v === node)?.[0];
-  const what = name !== undefined ? `node '${q(name)}' (${node.op})` : `the internal node '${q(node.name)}' (${node.op}, built by gradients())`;
-  return { node: name ?? node.name, value, message: `${what} produced ${label(value)}` };
+  if (name !== undefined) return { node: name, value, message: `node '${q(name)}' (${node.op}) produced ${label(value)}` };
+  const owner = [...spec.nodes].filter(([, v]) => v.id > node.id && dependsOn(v, node)).sort((a, b) => a[1].id - b[1].id)[0]?.[0];
+  const where = owner !== undefined ? `the ${node.op}(...) inside the expr of node '${q(owner)}'` : `the internal node '${node.name}' (${node.op}, built by gradients())`;
+  return { node: owner ?? node.name, value, message: `${where} produced ${label(value)}` };
+}
+
+/** True when `node` is computed from `input` (an iterative walk up the inputs). */
+function dependsOn(node: Node, input: Node): boolean {
+  const seen = new Set<number>();
+  const stack = [...node.inputs];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n === input) return true;
+    if (n.id < input.id || seen.has(n.id)) continue;
+    seen.add(n.id);
+    stack.push(...n.inputs);
+  }
+  return false;
 }
 
 /** "NaN", "+Infinity" or "-Infinity". */
