@@ -31,9 +31,9 @@ export function q(text: unknown): string {
   return escapeControl(cut(String(text)));
 }
 
-/** One printable line: control characters (newlines included) escaped, cut to MAX_LINE characters. */
+/** One printable line: control characters (newlines included) escaped, then cut to MAX_LINE characters. */
 export function oneLine(text: string): string {
-  return escapeControl(cut(text, MAX_LINE));
+  return cut(escapeControl(text), MAX_LINE);
 }
 
 /** Names longer than this get no "did you mean" hint (its cost grows with the product of the lengths). */
