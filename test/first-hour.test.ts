@@ -285,6 +285,18 @@ describe("16. memory: refused before allocating, within the process's own limits
     expectFailure(r, 2, /^hessflow: variable 'w' \(shape \[1000000000\], with the variables before it\) needs 8\.0 GB, more than the 1\.0 GB available \(the limit HESSFLOW_MAX_BYTES sets\)$/m);
   });
 
+  it("the API's initializers are refused before allocating too", async () => {
+    const { Graph, ResourceError } = await import("../src/index.js");
+    const saved = process.env.HESSFLOW_MAX_BYTES;
+    process.env.HESSFLOW_MAX_BYTES = "1G";
+    try {
+      expect(() => new Graph().variable({ type: "zeros", shape: [1e9] }, "w")).toThrow(ResourceError);
+    } finally {
+      if (saved === undefined) delete process.env.HESSFLOW_MAX_BYTES;
+      else process.env.HESSFLOW_MAX_BYTES = saved;
+    }
+  });
+
   it("a 7.2 GB Hessian under `ulimit -v` 4 GB is a refusal, not an allocation failure", async () => {
     const path = file("h30k.json", spec([{ name: "w", op: "variable", init: { type: "random_normal", shape: [30000], seed: 1 } }, { name: "L", expr: "reduce_sum(tanh(w) * w)" }], { fetch: ["L"], hessian: { ys: "L", xs: ["w"] } }));
     const r = await spawnCli(["run", path, "--summary"], { HESSFLOW_MAX_BYTES: "" }, "ulimit -v 4000000; CMD");

@@ -1,4 +1,5 @@
 import { GraphError } from "../errors.js";
+import { checkMemory } from "../memory.js";
 import { sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
 import { checkTensor, fromNested, isTensorLike } from "./tensor.js";
@@ -43,6 +44,8 @@ export function initialValue(init: NestedArray | Tensor | Initializer, name: str
   const spec = (given.type === "randomNormal" ? { ...given, type: "random_normal" } : given.type === "glorotUniform" ? { ...given, type: "glorot_uniform" } : given) as Initializer;
   const shape = spec.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new GraphError(`variable '${q(name)}': initializer needs a shape of non-negative integers`, name);
+  // Refused before allocating when the values alone would not fit (the spec loader also counts all variables together).
+  checkMemory(sizeOf(shape) * 8, `variable '${q(name)}' (shape [${shape.join(", ")}])`);
   const data = new Float64Array(sizeOf(shape));
   const seed = "seed" in spec ? spec.seed : undefined;
   if (seed !== undefined && !Number.isInteger(seed)) throw new GraphError(`variable '${q(name)}': initializer seed must be an integer, got ${JSON.stringify(seed)}`, name);
