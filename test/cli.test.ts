@@ -1,11 +1,12 @@
 // The command line, spawned as users run it (node bin/hessflow.mjs, from dist/), plus bad inputs run
 // in-process through main() for speed, and API misuse raising typed errors that name the node.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureDist } from "./dist.js";
 import {
   add, FeedError, Graph, GraphError, gradients, HessflowError, matmul, reduceSum, Session, ShapeError, softmax, square, tensor,
 } from "../src/index.js";
@@ -21,23 +22,8 @@ const B200_PATH = fileURLToPath(new URL("./fixtures/cases/b-200.json", import.me
 
 let dir = "";
 
-/** Newest modification time of the files under a directory. */
-function newest(path: string): number {
-  let t = 0;
-  for (const e of readdirSync(path, { withFileTypes: true })) {
-    const p = join(path, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 beforeAll(() => {
-  // `npm test` builds dist/ first; rebuild here only when dist/ is missing or older than src/.
-  const entry = join(ROOT, "dist", "cli", "main.js");
-  if (!existsSync(entry) || statSync(entry).mtimeMs < newest(join(ROOT, "src"))) {
-    const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
-    if (!existsSync(entry)) throw new Error(`could not build dist/: ${r.stdout}${r.stderr}`);
-  }
+  ensureDist();
   dir = mkdtempSync(join(tmpdir(), "hessflow-cli-"));
 }, 120_000);
 

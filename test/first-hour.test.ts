@@ -1,12 +1,13 @@
 // Issue 7's reproducers, one group per numbered item: what a new user hit in the first hour, and what
 // 3,000 hostile specs found. Each runs the CLI (in-process through main() where a process is not
 // needed, spawned where the process itself matters: pipes, signals, limits, the environment).
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureDist } from "./dist.js";
 import { main } from "../src/cli/main.js";
 import { closest, escapeControl, oneLine, q } from "../src/messages.js";
 import { parseBytes } from "../src/memory.js";
@@ -19,7 +20,7 @@ const B1K = join(ROOT, "graph-specs", "b-1k.json");
 let dir = "";
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: ROOT });
+  ensureDist();
   dir = mkdtempSync(join(tmpdir(), "hessflow-first-hour-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

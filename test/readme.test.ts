@@ -2,11 +2,12 @@
 // against the package as installed (dist/*.d.ts through node_modules/hessflow) and runs; the spec
 // example validates and runs with the CLI.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureDist } from "./dist.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -20,16 +21,6 @@ function block(marker: string, lang: string): string {
   const m = new RegExp("^```" + lang + "\\n([\\s\\S]*?)^```", "m").exec(README.slice(at));
   if (!m) throw new Error(`README.md has no \`\`\`${lang} block after '${marker}'`);
   return m[1];
-}
-
-/** Newest modification time of the files under a directory. */
-function newest(path: string): number {
-  let t = 0;
-  for (const e of readdirSync(path, { withFileTypes: true })) {
-    const p = join(path, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
 }
 
 /** Typings a consumer relies on: fetch results mirror fetches (null for null), gradients' overloads. */
@@ -54,12 +45,7 @@ sess.run("y");
 let dir = "";
 
 beforeAll(() => {
-  // `npm test` builds dist/ first; rebuild here only when dist/ is missing or older than src/.
-  const entry = join(ROOT, "dist", "index.d.ts");
-  if (!existsSync(entry) || statSync(entry).mtimeMs < newest(join(ROOT, "src"))) {
-    const r = spawnSync(process.execPath, [TSC, "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`could not build dist/: ${r.stdout}${r.stderr}`);
-  }
+  ensureDist();
   dir = mkdtempSync(join(tmpdir(), "hessflow-readme-"));
 });
 

@@ -35,12 +35,8 @@ export function firstSyntaxError(s: string): { offset: number; message: string }
       ws();
       if (s[i] === (c === "{" ? "}" : "]")) { i++; stack.pop(); }
       else if (c === "{") {
-        if (s[i] !== '"') return fail(`expected a property name in double quotes or '}', got ${seen()}`);
-        const e = scanString();
+        const e = scanKey("a property name in double quotes or '}'");
         if (e) return e;
-        ws();
-        if (s[i] !== ":") return fail(`expected ':' after a property name, got ${seen()}`);
-        i++;
         continue;
       } else continue;
     } else if (c === '"') {
@@ -67,15 +63,22 @@ export function firstSyntaxError(s: string): { offset: number; message: string }
       i++;
       if (top === "{") {
         ws();
-        if (s[i] !== '"') return fail(`expected a property name in double quotes, got ${seen()}`);
-        const e = scanString();
+        const e = scanKey("a property name in double quotes");
         if (e) return e;
-        ws();
-        if (s[i] !== ":") return fail(`expected ':' after a property name, got ${seen()}`);
-        i++;
       }
       break;
     }
+  }
+
+  /** A property name and its colon; `expected` says what was wanted when no name starts here. */
+  function scanKey(expected: string): { offset: number; message: string } | undefined {
+    if (s[i] !== '"') return fail(`expected ${expected}, got ${seen()}`);
+    const e = scanString();
+    if (e) return e;
+    ws();
+    if (s[i] !== ":") return fail(`expected ':' after a property name, got ${seen()}`);
+    i++;
+    return undefined;
   }
 
   function scanString(): { offset: number; message: string } | undefined {
