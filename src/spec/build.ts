@@ -3,13 +3,14 @@
 import { flatLayout } from "../autodiff/hessian.js";
 import { GraphError, HessflowError, ResourceError, SpecError } from "../errors.js";
 import { checkMemory, memoryBudget, type MemoryBudget } from "../memory.js";
-import { q } from "../messages.js";
+import { member, q } from "../messages.js";
 import * as B from "../graph/builders.js";
 import { Graph, type Node } from "../graph/graph.js";
 import type { Initializer } from "../graph/initializers.js";
 import { fromNested, type NestedArray, type Tensor } from "../graph/tensor.js";
 import { isOpName } from "../ops/registry.js";
 import { exprRefs, parseExpr, type Expr } from "./expr.js";
+import { problemError, problemOf } from "./problem.js";
 
 /** One node as written in a spec. */
 export interface SpecNode {
@@ -55,21 +56,18 @@ export interface BuildOptions {
   budget?: MemoryBudget;
 }
 
-/** Builds a schema-valid document into a graph, in dependency order; semantic errors name the node or field. */
+/**
+ * Builds a document that checkSpec has passed (schema, names, cycles, feeds and outputs are checked
+ * there) into a graph, in dependency order. What only building finds (a shape that cannot work, a bad
+ * initializer, Hessian xs of unknown dims) is thrown as a SpecError carrying the problem as data.
+ */
 export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec {
   const byName = new Map<string, { node: SpecNode; index: number; expr?: Expr }>();
   doc.nodes.forEach((node, index) => {
-    if (byName.has(node.name)) throw new SpecError(`$.nodes[${index}]: duplicate node name '${q(node.name)}'`, node.name);
-    byName.set(node.name, { node, index, expr: node.expr !== undefined ? parseExpr(node.expr, node.name) : undefined });
+    if (!byName.has(node.name)) byName.set(node.name, { node, index, expr: node.expr !== undefined ? parseExpr(node.expr, node.name) : undefined });
   });
   const depsOf = new Map<string, string[]>();
   for (const [name, e] of byName) depsOf.set(name, e.expr ? exprRefs(e.expr) : e.node.inputs ?? []);
-  const deps = (name: string): string[] => depsOf.get(name)!;
-  for (const [name, e] of byName) {
-    deps(name).forEach((d, i) => {
-      if (!byName.has(d)) throw new SpecError(`$.nodes[${e.index}]${e.expr ? ".expr" : `.inputs[${i}]`} (node '${q(name)}'): unknown input '${q(d)}'`, name);
-    });
-  }
 
   // A placeholder written without a shape accepts any shape of the fed value's rank.
   const feedRank = (name: string): null[] => {
@@ -78,15 +76,12 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
     return new Array<null>(rank).fill(null);
   };
 
-  // Build in dependency order: an iterative depth-first walk (chains of any length); a node met again
-  // while its inputs are being built closes a cycle.
   const graph = new Graph();
   // Variables made by initializers are allocated here: their bytes count against the budget before each allocation.
   let initBytes = 0;
   const budget = options.budget ?? memoryBudget();
   const allocate = (name: string, shape: readonly number[]) => {
-    const count = shape.reduce((a, b) => a * b, 1);
-    initBytes += count * 8;
+    initBytes += shape.reduce((a, b) => a * b, 1) * 8;
     checkMemory(initBytes, `variable '${q(name)}' (shape [${shape.join(", ")}], with the variables before it)`, budget);
   };
   const built = new Map<string, Node>();
@@ -98,13 +93,14 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
       if (node.op === "variable" && node.init && Array.isArray(node.init.shape)) allocate(name, node.init.shape);
       result = expr ? buildExpr(expr, name, (d) => built.get(d)!, graph) : buildNode(graph, node, inputs, feedRank);
     } catch (e) {
-      if (e instanceof SpecError || e instanceof ResourceError) throw e;
-      if (e instanceof HessflowError) throw new SpecError(`$.nodes[${index}] ${e.message.startsWith(`node '${q(name)}'`) ? e.message : `(node '${q(name)}'): ${e.message}`}`, name);
-      throw e;
+      if (problemOf(e) || e instanceof ResourceError || !(e instanceof HessflowError)) throw e;
+      throw problemError(`$.nodes[${index}]${expr ? ".expr" : ""}`, name, detail(e, name));
     }
     if (result.name !== name) graph.alias(result, name);
     return result;
   };
+
+  // Dependency order by an iterative depth-first walk (chains of any length; checkSpec has ruled out cycles).
   const open = new Set<string>();
   for (const root of doc.nodes) {
     if (built.has(root.name)) continue;
@@ -113,15 +109,12 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
     open.add(root.name);
     while (path.length) {
       const top = path[path.length - 1];
-      const ds = deps(top);
+      const ds = depsOf.get(top)!;
       const k = next[next.length - 1]++;
       if (k < ds.length) {
         const d = ds[k];
         if (built.has(d)) continue;
-        if (open.has(d)) {
-          const cycle = [...path.slice(path.lastIndexOf(d)), d].map(q).join(" → ");
-          throw new SpecError(`node '${q(d)}': cycle ${cycle}`, d);
-        }
+        if (open.has(d)) throw new Error(`buildSpec: cycle through '${d}' (checkSpec should have reported it)`);
         open.add(d);
         path.push(d);
         next.push(0);
@@ -134,45 +127,42 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
     }
   }
 
-  const ref = (name: string, field: string): Node => {
-    const n = built.get(name);
-    if (!n) throw new SpecError(`${field}: unknown node '${q(name)}'`, field);
-    return n;
-  };
   const feed = new Map<Node, Tensor>();
-  for (const [name, value] of Object.entries(doc.feed ?? {})) {
-    const node = ref(name, `$.feed.${name}`);
-    if (node.op !== "placeholder") throw new SpecError(`$.feed.${name}: '${q(name)}' is a ${node.op}, only placeholders can be fed`, name);
-    const t = fromNested(value, `$.feed.${name}`);
-    if (t.shape.length !== node.shape.length || node.shape.some((d, i) => d !== null && d !== t.shape[i])) {
-      throw new SpecError(`$.feed.${name}: shape [${t.shape.join(", ")}] does not match placeholder '${q(name)}' of shape [${node.shape.map((d) => d ?? "None").join(", ")}]`, name);
-    }
-    feed.set(node, t);
-  }
-  for (const n of graph.nodes) {
-    if (n.op === "placeholder" && !feed.has(n)) throw new SpecError(`$.feed: placeholder '${q(n.name)}' is not fed`, n.name);
-  }
+  for (const [name, value] of Object.entries(doc.feed ?? {})) feed.set(built.get(name)!, fromNested(value, `$.feed${member(name)}`));
   const o = doc.outputs;
-  const fetch = (o.fetch ?? []).map((n, i) => ref(n, `$.outputs.fetch[${i}]`));
   const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+  const nodes = (names: string[]) => names.map((n) => built.get(n)!);
   // As tf.gradients / tf.hessians: gradients may be taken w.r.t. nodes of unknown dims (they get the fed
   // shape), the Hessian is that of sum(ys); its xs need known shapes (n is fixed when the graph is built),
   // refused with the API's own message.
-  const hessianXs = (xs: string[], field: string) => xs.map((x, i) => {
-    const n = ref(x, `${field}[${i}]`);
+  const hessianXs = (xs: string[]) => xs.map((x, i) => {
+    const n = built.get(x)!;
     try {
       flatLayout([n]);
     } catch (e) {
-      if (e instanceof GraphError) throw new SpecError(`${field}[${i}]: ${e.message}`, x);
+      if (e instanceof GraphError) throw problemError(`$.outputs.hessian.xs[${i}]`, x, e.message);
       throw e;
     }
     return n;
   });
   return {
-    doc, graph, nodes: built, feed, fetch,
-    gradients: o.gradients && { ys: list(o.gradients.ys).map((y, i) => ref(y, `$.outputs.gradients.ys[${i}]`)), xs: o.gradients.xs.map((x, i) => ref(x, `$.outputs.gradients.xs[${i}]`)) },
-    hessian: o.hessian && { ys: ref(o.hessian.ys, "$.outputs.hessian.ys"), xs: hessianXs(o.hessian.xs, "$.outputs.hessian.xs") },
+    doc, graph, nodes: built, feed, fetch: nodes(o.fetch ?? []),
+    gradients: o.gradients && { ys: nodes(list(o.gradients.ys)), xs: nodes(o.gradients.xs) },
+    hessian: o.hessian && { ys: built.get(o.hessian.ys)!, xs: hessianXs(o.hessian.xs) },
   };
+}
+
+/**
+ * A graph-layer error's message without its `node 'label': ` prefix (the problem names the spec node);
+ * an op inside an expression has an automatic label (matmul_7), so the message says which op instead.
+ */
+function detail(e: HessflowError, name: string): string {
+  const label = e.where;
+  const prefix = label === undefined ? undefined : `node '${q(label)}': `;
+  if (!prefix || !e.message.startsWith(prefix)) return e.message;
+  const rest = e.message.slice(prefix.length);
+  const op = label !== name ? /^([a-z_]+?)_\d+$/.exec(label!)?.[1] : undefined;
+  return op ? `in ${op}(...): ${rest}` : rest;
 }
 
 function buildExpr(e: Expr, name: string, ref: (n: string) => Node, graph: Graph, top = true): Node {

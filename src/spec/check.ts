@@ -6,7 +6,7 @@ import { didYouMean, member } from "../messages.js";
 import { fromNested } from "../graph/tensor.js";
 import { exprRefs, parseExpr, type Expr } from "./expr.js";
 import { buildSpec, SPEC_OP_ARITY, type LoadedSpec, type SpecDoc, type SpecNode } from "./build.js";
-import type { SchemaProblem } from "./schema.js";
+import { problemOf, type SpecProblem as SchemaProblem } from "./problem.js";
 import { q } from "../messages.js";
 
 /** Result of checkSpec: every problem found, and the built spec when there are none. */
@@ -57,7 +57,7 @@ export function checkSpec(doc: SpecDoc): SpecCheck {
         for (const msg of exprCallProblems(e)) at(`$.nodes[${index}].expr`, node.name, msg);
       } catch (err) {
         if (!(err instanceof HessflowError)) throw err;
-        at(`$.nodes[${index}].expr`, node.name, stripNode(err.message, node.name));
+        at(`$.nodes[${index}].expr`, node.name, err.message);
       }
     }
     if ((node.op === "variable" || node.op === "constant") && node.value !== undefined) {
@@ -142,8 +142,11 @@ export function checkSpec(doc: SpecDoc): SpecCheck {
   try {
     return { problems, loaded: buildSpec(doc) };
   } catch (err) {
+    const problem = problemOf(err);
+    if (problem) return { problems: [problem] };
+    // A graph-layer error from outside a node (a feed value's rank, say) belongs at the document.
     if (!(err instanceof HessflowError) || err instanceof ResourceError) throw err;
-    return { problems: [problemOf(err, doc, byName)] };
+    return { problems: [{ path: "$", message: err.message }] };
   }
 }
 
@@ -196,39 +199,6 @@ function findCycles(names: string[], deps: Map<string, string[]>): string[][] {
     }
   }
   return cycles;
-}
-
-/** A buildSpec error as a problem: its JSON path, node and message pulled apart. */
-function problemOf(err: HessflowError, doc: SpecDoc, byName: Map<string, { index: number }>): SchemaProblem {
-  let message = err.message;
-  let path: string | undefined;
-  let node: string | undefined;
-  const p = /^(\$[^\s:(]*)\s*/.exec(message);
-  if (p) {
-    path = p[1];
-    message = message.slice(p[0].length);
-  }
-  const n = /^\(?node '([^']*)'\)?\s*:\s*/.exec(message);
-  if (n) {
-    node = n[1];
-    message = message.slice(n[0].length);
-  } else {
-    message = message.replace(/^:\s*/, "");
-  }
-  if (node === undefined && err.where !== undefined && byName.has(err.where)) node = err.where;
-  if (path === undefined) path = node !== undefined && byName.has(node) ? `$.nodes[${byName.get(node)!.index}]` : "$";
-  const idx = /^\$\.nodes\[(\d+)\]$/.exec(path);
-  if (idx && doc.nodes[Number(idx[1])]?.expr !== undefined) {
-    path += ".expr";
-    // An op inside an expression has an automatic name (matmul_0): say which op instead.
-    message = message.replace(/^node '([a-z_]+?)_(\d+)': /, (m, op: string, k: string) => (byName.has(`${op}_${k}`) ? m : `in ${op}(...): `));
-  }
-  return node === undefined ? { path, message } : { path, node, message };
-}
-
-function stripNode(message: string, name: string): string {
-  const prefix = `node '${q(name)}': `;
-  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
 function unique(xs: string[]): string[] {

@@ -19,7 +19,7 @@ const OPERATORS: Record<string, string> = { add: "add", subtract: "subtract", mu
 /** Deepest nesting an expression may have (parentheses, calls and operator chains): deeper ones should be split into nodes. */
 export const MAX_EXPR_DEPTH = 200;
 
-/** Parses an expression node's text; errors name the node. */
+/** Parses an expression node's text; errors (SpecError, `where` the node) say what is wrong, the caller adds where. */
 export function parseExpr(text: string, node: string): Expr {
   // Nesting is bounded before parsing (mathjs's parser and the walks below recurse once per level).
   let open = 0, deepest = 0;
@@ -33,7 +33,7 @@ export function parseExpr(text: string, node: string): Expr {
     tree = mathjsParse()(text);
   } catch (e) {
     if (e instanceof RangeError) throw tooDeep(node, "too many levels");
-    throw new SpecError(`node '${q(node)}': cannot parse expr "${q(text)}": ${q((e as Error).message)}`, node);
+    throw new SpecError(`cannot parse expr "${q(text)}": ${q((e as Error).message)}`, node);
   }
   const depth = treeDepth(tree);
   if (depth > MAX_EXPR_DEPTH) throw tooDeep(node, `${depth} levels`);
@@ -41,7 +41,7 @@ export function parseExpr(text: string, node: string): Expr {
 }
 
 function tooDeep(node: string, what: string): SpecError {
-  return new SpecError(`node '${q(node)}': expr nests ${what} deep, more than ${MAX_EXPR_DEPTH}; split it into several nodes`, node);
+  return new SpecError(`expr nests ${what} deep, more than ${MAX_EXPR_DEPTH}; split it into several nodes`, node);
 }
 
 /** Depth of a mathjs tree, by an iterative walk over the children mathjs lists. */
@@ -70,8 +70,8 @@ function convert(n: MathNode, node: string): Expr {
       return convert(any.content as MathNode, node);
     case "ConstantNode": {
       const v = any.value;
-      if (typeof v !== "number") throw new SpecError(`node '${q(node)}': expr constant ${q(JSON.stringify(v))} is not a number`, node);
-      if (!Number.isFinite(v)) throw new SpecError(`node '${q(node)}': expr constant ${q(String(any.value))} is not a finite number`, node);
+      if (typeof v !== "number") throw new SpecError(`expr constant ${q(JSON.stringify(v))} is not a number`, node);
+      if (!Number.isFinite(v)) throw new SpecError(`expr constant ${q(String(any.value))} is not a finite number`, node);
       return { kind: "number", value: v };
     }
     case "SymbolNode":
@@ -82,13 +82,13 @@ function convert(n: MathNode, node: string): Expr {
       if (fn === "unaryPlus") return args[0];
       if (fn === "pow" && args[1].kind === "number" && args[1].value === 2) return { kind: "op", op: "square", args: [args[0]], attrs: {} };
       const op = OPERATORS[fn];
-      if (!op) throw new SpecError(`node '${q(node)}': operator '${q(any.op)}' is not supported in expr (use + - * / unary minus, x^2, or op functions)`, node);
+      if (!op) throw new SpecError(`operator '${q(any.op)}' is not supported in expr (use + - * / unary minus, x^2, or op functions)`, node);
       return { kind: "op", op, args, attrs: {} };
     }
     case "FunctionNode": {
       const fnNode = any.fn as { type: string; name?: string };
       // Only plain names call ops: `anything.matmul(a, b)` or `(f)(x)` is not `matmul(a, b)`.
-      if (fnNode.type !== "SymbolNode") throw new SpecError(`node '${q(node)}': only op names can be called in expr (as in matmul(a, b)), not ${fnNode.type === "AccessorNode" ? "properties like 'x.matmul(...)'" : "expressions"}`, node);
+      if (fnNode.type !== "SymbolNode") throw new SpecError(`only op names can be called in expr (as in matmul(a, b)), not ${fnNode.type === "AccessorNode" ? "properties like 'x.matmul(...)'" : "expressions"}`, node);
       const op = fnNode.name!;
       const raw = (any.args as MathNode[]).map((a) => convert(a, node));
       const args: Expr[] = [];
@@ -105,7 +105,7 @@ function convert(n: MathNode, node: string): Expr {
       return { kind: "op", op, args, attrs };
     }
     default:
-      throw new SpecError(`node '${q(node)}': ${any.type} is not supported in expr`, node);
+      throw new SpecError(`${any.type} is not supported in expr`, node);
   }
 }
 

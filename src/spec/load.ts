@@ -6,9 +6,12 @@ import { member, q } from "../messages.js";
 import type { LoadedSpec } from "./build.js";
 import { checkSpec } from "./check.js";
 import { parseJsonText } from "./json-text.js";
+import { formatProblem } from "./problem.js";
 import { loadSchema, validateAgainstSchema, type SchemaProblem } from "./schema.js";
 
 export type { LoadedSpec, SpecDoc, SpecNode } from "./build.js";
+export { formatProblem } from "./problem.js";
+export type { SpecProblem } from "./problem.js";
 
 /** Deepest nesting of arrays and objects a spec may have (a tensor of rank 60 is still allowed). */
 export const MAX_NESTING = 64;
@@ -32,10 +35,6 @@ export function schemaProblems(doc: unknown): SchemaProblem[] {
   return deep ? [deep] : validateAgainstSchema(doc, loadSchema());
 }
 
-/** One line for a problem: its JSON path, node and message. */
-export function formatProblem(p: SchemaProblem): string {
-  return `${p.path}${p.node ? ` (node '${q(p.node)}')` : ""}: ${p.message}`;
-}
 
 /** Every problem of a document, schema first (then semantics are not checked), else semantic; the built spec when there are none. */
 export function specProblems(doc: unknown): { problems: SchemaProblem[]; loaded?: LoadedSpec } {

@@ -16,16 +16,10 @@
 
 import { readFileSync } from "node:fs";
 import { closest, member } from "../messages.js";
+import type { SpecProblem } from "./problem.js";
 
-/** One schema violation: JSON path of the offending value, the node it belongs to (if any), and what is wrong. */
-export interface SchemaProblem {
-  /** JSON path of the offending value, e.g. `$.nodes[3].attrs.axis`. */
-  path: string;
-  /** Name of the node, when the path is under `$.nodes[i]` and that node has a string `name`. */
-  node?: string;
-  /** Human-readable description of the problem. */
-  message: string;
-}
+/** One schema violation (a SpecProblem). */
+export type SchemaProblem = SpecProblem;
 
 type SchemaObject = { [keyword: string]: unknown };
 type Schema = boolean | SchemaObject;
