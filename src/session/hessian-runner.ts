@@ -25,8 +25,9 @@ const RUNNING_WORKER_WORK = 2e6;
 /**
  * Work above which starting a worker pays even for the process's first Hessian. A new thread takes
  * tens of ms to start and load its modules, then runs its first chunks in V8's slow tiers while the
- * main thread, already under way, does the same rows faster (bench cli-cold: b-1k, 4e7, is faster on
- * one thread in a fresh process; b-5k, 5e8, twice as fast on two).
+ * main thread, already under way, does the same rows faster: in a fresh process b-1k (4e7) is faster
+ * on one thread. b-5k (5e8) takes seconds, beside which that start-up is small, and runs about twice
+ * as fast on two threads when the machine's second core is free.
  */
 const NEW_WORKER_WORK = 1.5e8;
 
