@@ -2,10 +2,11 @@
 // npm run bench: hessflow against jax-js (eager `hessian`, Wasm backend, float64) on the benchmark cases,
 // in one process, alternating engines run by run, median of N runs after a warm-up, every engine's
 // Hessian checked against the JAX/PyTorch reference. Peak RSS comes from a separate child process
-// per (case, engine, mode), so one engine's memory does not colour another's.
+// per (case, engine, mode), so one engine's memory does not colour another's. The cold rows run the CLI
+// (`hessflow run SPEC --summary --json`) in fresh processes: what a user's first Hessian costs.
 //
-//   node bench/bench.mjs [--json] [--cases b-200,b-1k,b-5k] [--runs 5] [--no-jaxjs] [--no-rss]
-//                        [--jaxjs-leakfree] [--jaxjs-chunk K] [--modes batched-1thread,eager-hessian,...]
+//   node bench/bench.mjs [--json] [--cases b-200,b-1k,b-5k] [--runs 5] [--no-jaxjs] [--no-rss] [--no-cold]
+//                        [--jaxjs-leakfree] [--jaxjs-chunk K] [--modes batched-1thread,eager-hessian,cli-cold,...]
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -21,7 +22,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: opt } = parseArgs({
   options: {
     json: { type: "boolean" }, cases: { type: "string" }, runs: { type: "string" }, "no-jaxjs": { type: "boolean" },
-    "no-rss": { type: "boolean" }, modes: { type: "string" }, "jaxjs-leakfree": { type: "boolean" }, "jaxjs-chunk": { type: "string" },
+    "no-rss": { type: "boolean" }, "no-cold": { type: "boolean" }, modes: { type: "string" }, "jaxjs-leakfree": { type: "boolean" }, "jaxjs-chunk": { type: "string" },
     child: { type: "string" }, // internal: "case:engine:mode", measures peak RSS of one engine in isolation
   },
 });
@@ -31,6 +32,8 @@ const caseNames = (opt.cases ?? "b-200,b-1k,b-5k").split(",").map((s) => s.trim(
 const readJson = (p) => JSON.parse(readFileSync(p, "utf8"));
 const specPath = (name) => join(root, "graph-specs", `${name}.json`);
 const refPath = (name) => join(root, "test", "fixtures", "reference", `${name}.json`);
+/** Fresh CLI processes per case for the cold rows. */
+const COLD_RUNS = 5;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 /** Every engine/mode as { engine, mode, prepare(): Promise<{ run(): Promise<Float64Array>, n }> }. */
@@ -133,9 +136,49 @@ async function main() {
       rows.push(row);
       if (opt.json) console.log(JSON.stringify(row));
     }
+    if (!opt["no-cold"] && (!opt.modes || opt.modes.split(",").includes("cli-cold"))) {
+      // Against the faster of the warm batched medians (the steady state of the CLI's default mode).
+      const warm = rows.filter((r) => r.case === name && r.engine === "hessflow" && r.mode.startsWith("batched") && r.median_ms).map((r) => r.median_ms);
+      const row = coldCli(name, n, warm.length ? Math.min(...warm) : null);
+      rows.push(row);
+      if (opt.json) console.log(JSON.stringify(row));
+    }
   }
   if (!opt.json) printTable(rows);
   process.exit(0);
+}
+
+/**
+ * The first Hessian of a fresh process: `hessflow run SPEC --summary --json`, COLD_RUNS processes one
+ * after another. median_ms is the Hessian time the CLI reports (hessian.ms, workers "auto");
+ * process_ms is the whole process's wall time (start-up, spec loading, forward pass, printing).
+ */
+function coldCli(name, n, warmMs) {
+  const hessianMs = [], processMs = [];
+  let failure = null;
+  for (let r = 0; r < COLD_RUNS && !failure; r++) {
+    const t0 = performance.now();
+    const p = spawnSync(process.execPath, [join(root, "bin", "hessflow.mjs"), "run", specPath(name), "--summary", "--json"], { encoding: "utf8", maxBuffer: 1 << 28, timeout: 900_000 });
+    const wall = performance.now() - t0;
+    try {
+      if (p.status !== 0) throw new Error(`exit ${p.status}: ${(p.stderr ?? "").split("\n")[0]}`);
+      const ms = JSON.parse(p.stdout).hessian?.ms;
+      if (typeof ms !== "number") throw new Error("no hessian.ms in the run JSON");
+      hessianMs.push(ms);
+      processMs.push(wall);
+    } catch (err) {
+      failure = `${err?.name ?? "Error"}: ${String(err?.message ?? err).split("\n")[0]}`;
+    }
+  }
+  const med = hessianMs.length ? Number(median(hessianMs).toFixed(2)) : null;
+  const row = {
+    case: name, engine: "hessflow", mode: "cli-cold", params: n, median_ms: med, runs: hessianMs.length,
+    max_rel_err_vs_reference: null, peak_rss_mb: null,
+    process_ms: processMs.length ? Number(median(processMs).toFixed(2)) : null,
+    warm_ms: warmMs, cold_vs_warm: med !== null && warmMs ? Number((med / warmMs).toFixed(2)) : null,
+  };
+  if (failure) row.failure = failure;
+  return row;
 }
 
 /** Warms up each engine, then times them in alternating rounds; returns each engine's times and error. */
@@ -180,21 +223,24 @@ async function measure(engines, name, n, ref) {
 }
 
 function printTable(rows) {
-  const head = ["case", "params", "engine", "mode", "median ms", "runs", "max rel err", "peak RSS MB", "vs jax-js hessian"];
+  const head = ["case", "params", "engine", "mode", "median ms", "runs", "max rel err", "peak RSS MB", "process ms", "cold/warm", "vs jax-js hessian"];
   const jax = new Map(rows.filter((r) => r.engine === "jax-js" && r.mode === "eager-hessian" && r.median_ms).map((r) => [r.case, r.median_ms]));
   const cells = rows.map((r) => [
     r.case, String(r.params), r.engine, r.mode,
     r.median_ms === null ? `failed: ${r.failure ?? "?"}` : r.median_ms.toFixed(1),
     String(r.runs), r.max_rel_err_vs_reference === null ? "-" : r.max_rel_err_vs_reference.toExponential(1),
     r.peak_rss_mb === null ? "-" : String(r.peak_rss_mb),
-    r.engine === "hessflow" && r.mode !== "rows-graph-build" && jax.get(r.case) && r.median_ms ? `${(jax.get(r.case) / r.median_ms).toFixed(1)}x faster` : "",
+    r.process_ms == null ? "" : r.process_ms.toFixed(1),
+    r.cold_vs_warm == null ? "" : `${r.cold_vs_warm.toFixed(1)}x`,
+    r.engine === "hessflow" && r.mode !== "rows-graph-build" && r.mode !== "cli-cold" && jax.get(r.case) && r.median_ms ? `${(jax.get(r.case) / r.median_ms).toFixed(1)}x faster` : "",
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) => c.map((x, i) => (i >= 4 && i <= 7 ? x.padStart(w[i]) : x.padEnd(w[i]))).join("  ");
+  const line = (c) => c.map((x, i) => (i >= 4 && i <= 9 ? x.padStart(w[i]) : x.padEnd(w[i]))).join("  ");
   console.log(line(head));
   console.log(w.map((x) => "-".repeat(x)).join("  "));
   for (const c of cells) console.log(line(c));
-  console.log(`\nmedian of the runs shown, after warm-up runs, engines alternating in one process; rows-graph-build is the time to build the row-by-row Hessian graph; peak RSS from a separate process per row.`);
+  console.log(`\nmedian of the runs shown, after warm-up runs, engines alternating in one process; rows-graph-build is the time to build the row-by-row Hessian graph; peak RSS from a separate process per row;`);
+  console.log(`cli-cold: \`hessflow run SPEC --summary --json\` in ${COLD_RUNS} fresh processes, median of the Hessian time it reports (workers auto) and of the process wall time (process ms); cold/warm divides its Hessian time by the faster warm batched median.`);
 }
 
 if (opt.child) await child(opt.child);

@@ -150,6 +150,7 @@ describe.concurrent("hessflow run (spawned)", () => {
     expect(h.exact).toBeUndefined();
     expect(h.tf_hessians).toBeUndefined();
     expect(h.mode).toBe("rows");
+    expect(typeof h.ms === "number" && h.ms >= 0).toBe(true);
     expect(h.xs.map((e: { name: string }) => e.name)).toEqual(["w1", "b1", "w2", "b2"]);
     const trace = REF_SEED.hessian.reduce((s: number, row: number[], i: number) => s + row[i], 0);
     expect(h.summary.trace).toBeCloseTo(trace, 12);
@@ -387,6 +388,35 @@ describe("computeHessian with batch 0 (in a child process: a hang must not block
       expect(out.matrix).toEqual([d[0], 0, 0, d[1]].map((v) => expect.closeTo(v, 14)));
     }
   }, 30_000);
+});
+
+describe("workers auto in a fresh process (a child process: a worker left running must not keep it alive)", () => {
+  it("b-1k: the first Hessian stays on one thread and starts a worker for the next, which uses it; same numbers; the process exits", () => {
+    const script = `
+      import { loadSpec, readSpecFile } from ${JSON.stringify(join(ROOT, "dist", "spec", "load.js"))};
+      import { Session } from ${JSON.stringify(join(ROOT, "dist", "session", "session.js"))};
+      import { computeHessian } from ${JSON.stringify(join(ROOT, "dist", "session", "hessian-runner.js"))};
+      import { availableParallelism } from "node:os";
+      const spec = loadSpec(readSpecFile(${JSON.stringify(join(ROOT, "graph-specs", "b-1k.json"))}));
+      const session = new Session(spec.graph);
+      const first = await computeHessian(session, spec.hessian.ys, spec.hessian.xs, spec.feed);
+      const second = await computeHessian(session, spec.hessian.ys, spec.hessian.xs, spec.feed);
+      let same = first.matrix.length === second.matrix.length;
+      for (let i = 0; same && i < first.matrix.length; i++) same = Object.is(first.matrix[i], second.matrix[i]);
+      console.log(JSON.stringify({ first: first.workers, second: second.workers, cores: availableParallelism(), same }));`;
+    // A script file, not --input-type=module -e: worker threads inherit execArgv, and --input-type stops them.
+    const dir = mkdtempSync(join(tmpdir(), "hessflow-workers-"));
+    const file = join(dir, "two-hessians.mjs");
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, [file], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.error && (r.error as NodeJS.ErrnoException).code, "the process did not exit within 30 s").not.toBe("ETIMEDOUT");
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.first).toBe(0);
+    expect(out.second).toBe(out.cores > 1 ? 2 : 0);
+    expect(out.same).toBe(true);
+  }, 60_000);
 });
 
 function catchError(f: () => unknown): Error {

@@ -37,7 +37,7 @@ export function printRunJson(r: SpecResult, summary: boolean, io: Io): void {
   w.write("}");
   if (r.hessian) {
     const h = r.hessian;
-    w.write(`,"hessian":{"xs":${JSON.stringify(h.layout)},"mode":${JSON.stringify(h.mode)},"n":${h.n}`);
+    w.write(`,"hessian":{"xs":${JSON.stringify(h.layout)},"mode":${JSON.stringify(h.mode)},"n":${h.n},"ms":${Number(h.ms.toFixed(3))}`);
     if (summary) {
       const { xs: _xs, ...s } = hessianSummary(h.exact, h.n, h.layout);
       w.write(`,"summary":${jsonText(s)}`);

@@ -19,6 +19,18 @@ import { DEFAULT_BATCH, mirrorLowerBlocks, rowChunks, tangentRows, tangentRowsSh
 /** Elements (of 8 bytes) one batched tangent buffer may hold when the batch size is chosen automatically. */
 const TANGENT_BUFFER_ELEMENTS = 1 << 19;
 
+/** Work (n × plan elements) above which a running worker thread pays: handing it rows costs well under a ms. */
+const RUNNING_WORKER_WORK = 2e6;
+
+/**
+ * Work above which starting a worker pays even for the process's first Hessian. A new thread takes
+ * tens of ms to start and load its modules, then runs its first chunks in V8's slow tiers while the
+ * main thread, already under way, does the same rows faster: in a fresh process b-1k (4e7) is faster
+ * on one thread. b-5k (5e8) takes seconds, beside which that start-up is small, and runs about twice
+ * as fast on two threads when the machine's second core is free.
+ */
+const NEW_WORKER_WORK = 1.5e8;
+
 /** How to compute a Hessian. */
 export type HessianMode = "rows" | "batched";
 
@@ -112,12 +124,16 @@ export async function computeHessian(session: Session, y: Node, xs: Node[], feed
   const planElements = plan.slotSizes.reduce((s, v) => s + v, 0);
   const perThread = 8 * (planElements + 4 * batch * largest) + THREAD_OVERHEAD_BYTES;
   const fitting = Math.floor((budget.bytes - n * n * 8) / perThread);
-  const workers = Math.max(1, Math.min(workerCount(options.workers ?? "auto", n, planElements), fitting));
+  const work = n * planElements;
+  const workers = Math.max(1, Math.min(workerCount(options.workers ?? "auto", work), fitting));
   // With workers, the matrix lives in shared memory and each thread writes its rows in place.
   const matrix = workers > 1 ? new Float64Array(new SharedArrayBuffer(n * n * 8)) : new Float64Array(n * n);
   if (workers <= 1) {
     tangentRows(job, tensors, 0, n, matrix, batch);
     mirrorLowerBlocks(matrix, layout);
+    // Too small to wait for a new thread, big enough to use a running one: start it now, in the
+    // background, for this process's next Hessian (it does not keep the process alive).
+    if (WORKER_FILE && (options.workers ?? "auto") === "auto" && work > RUNNING_WORKER_WORK && fitting > 1 && availableParallelism() > 1) workerPool(1);
     return { layout, n, matrix, gradient, mode, workers: 0 };
   }
   const sources: [number, Float64Array][] = [];
@@ -156,7 +172,6 @@ class HessianWorker {
   private current: { resolve: () => void; reject: (e: Error) => void } | null = null;
   constructor(file: string) {
     this.worker = new Worker(file);
-    this.worker.unref();
     this.worker.on("message", (m: { ok: boolean; error?: string }) => {
       const done = this.current!;
       this.current = null;
@@ -174,6 +189,8 @@ class HessianWorker {
     };
     this.worker.on("error", fail);
     this.worker.on("exit", (code) => fail(new Error(`Hessian worker exited with code ${code}`)));
+    // Last: adding a "message" listener refs the worker's port again.
+    this.worker.unref();
   }
   private readonly sent = new Set<number>();
   /** True if this worker already holds the job (then only its id is sent); marks it as held. */
@@ -206,14 +223,12 @@ function workerPool(count: number): HessianWorker[] {
   return pool.slice(0, count);
 }
 
-function workerCount(requested: number | "auto", n: number, planElements: number): number {
+function workerCount(requested: number | "auto", work: number): number {
   if (!WORKER_FILE) return 1;
   // Threads beyond the cores only add memory and switching: a request is capped at the core count.
   if (requested !== "auto") return Math.max(1, Math.min(Math.floor(requested), availableParallelism()));
-  // A thread costs tens of ms to start, then well under a ms per Hessian: start one for real work,
-  // and use a running one for anything but tiny Hessians.
-  const work = n * planElements;
-  const threshold = pool.length > 0 ? 2e6 : 2e7;
+  // Use a running thread for anything but tiny Hessians; start one only for long ones (see NEW_WORKER_WORK).
+  const threshold = pool.length > 0 ? RUNNING_WORKER_WORK : NEW_WORKER_WORK;
   return work > threshold ? Math.min(2, availableParallelism()) : 1;
 }
 
