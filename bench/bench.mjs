@@ -12,10 +12,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { loadSpec } from "../dist/spec/load.js";
-import { Session } from "../dist/session/session.js";
-import { computeHessian } from "../dist/session/hessian-runner.js";
-import { hessian } from "../dist/autodiff/hessian.js";
+import { computeHessian, hessian, loadSpec, Session } from "../dist/index.js";
 import { buildJaxjsHessian, checkAgainstReference, initJaxjs } from "./jaxjs-peer.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -1,7 +1,15 @@
-// hessflow's public API: build a graph, differentiate it symbolically, run it in a session.
-export { Graph, Node, graphOf } from "./graph/graph.js";
+// hessflow's public API, listed name by name: build a graph, differentiate it symbolically, run it in a
+// session, check its derivatives. Everything else (the gradient builders such as tanhGrad and
+// sumToLike, the op registry, plans) is internal, reachable through "hessflow/internal" (src/internal.ts)
+// with no stability promise. test/api-surface.test.ts holds this list.
+export { Graph, Node } from "./graph/graph.js";
 export type { GraphOptions, NodeLike } from "./graph/graph.js";
-export * from "./graph/builders.js";
+export {
+  matmul, add, subtract, multiply, divide, negative, square, squaredDifference, exp, log, tanh, sigmoid,
+  relu, softplus, reduceSum, reduceMean, reshape, transpose, concat, slice, identity, stopGradient,
+  softmax, logSoftmax, softmaxCrossEntropyWithLogits,
+} from "./graph/builders.js";
+export type { MatmulOptions } from "./graph/builders.js";
 export type { Initializer } from "./graph/initializers.js";
 export type { Tensor, NestedArray } from "./graph/tensor.js";
 export { tensor, fromNested, toNested } from "./graph/tensor.js";
@@ -10,13 +18,15 @@ export type { GradientsOptions } from "./autodiff/gradients.js";
 export { hessian, hessians, flatten, flatLayout } from "./autodiff/hessian.js";
 export type { FlatEntry } from "./autodiff/hessian.js";
 export { Session } from "./session/session.js";
+export type { Feed, Fetches, Fetched } from "./session/session.js";
 export { computeHessian } from "./session/hessian-runner.js";
 export type { HessianMode, HessianOptions, HessianResult } from "./session/hessian-runner.js";
-export type { Feed, Fetches, Fetched } from "./session/session.js";
-export * from "./errors.js";
+export { checkGradients } from "./check/check.js";
+export type { CheckEntry, CheckOptions, CheckReport } from "./check/check.js";
+export { HessflowError, ShapeError, GraphError, FeedError, SpecError, ResourceError } from "./errors.js";
 export { loadSpec, readSpecFile } from "./spec/load.js";
 export type { LoadedSpec, SpecDoc } from "./spec/load.js";
 export { runSpec } from "./spec/run.js";
-export type { SpecResult } from "./spec/run.js";
+export type { RunOptions, SpecResult } from "./spec/run.js";
 export { compareHessians } from "./report/compare.js";
 export type { CompareReport, HessianInput } from "./report/types.js";

@@ -1,14 +1,15 @@
-// A finite-difference checker for hessflow graphs, in the spirit of autograd's check_grads(order=2):
-//   order 1: gradients() against central differences of the function;
-//   order 2: the hessian() graph, computeHessian "rows" and "batched", and the tf.hessians blocks,
-//            each against central differences of the *symbolic* gradient;
+// The test suite's finite-difference harness around the public checker (src/check/check.ts, exported as
+// checkGradients), in the spirit of autograd's check_grads(order=2):
+//   order 1: gradients() against central differences of the function (checkGradients, order 1);
+//   order 2: computeHessian "batched" (checkGradients, order 2), and the hessian() graph, computeHessian
+//            "rows" and the tf.hessians blocks, each against central differences of the *symbolic* gradient;
 //   order 3: gradients of a random projection of the hessian() graph against central differences of it.
 // Differences are central with one Richardson extrapolation step (error O(h⁴)), so with the default step
 // they are accurate to ~1e-10 relative on smooth functions, far below the default tolerance.
-import { mulberry32 } from "../src/graph/initializers.js";
-import { Graph, gradients, hessian, hessians, multiply, reduceSum, Session, type NestedArray, type Node, type Tensor } from "../src/index.js";
-import { fromNested } from "../src/graph/tensor.js";
-import { computeHessian, type HessianMode } from "../src/session/hessian-runner.js";
+import {
+  checkGradients, computeHessian, finiteDifferenceJacobian, fromNested, Graph, gradients, hessian, hessians, mulberry32, multiply, reduceSum, Session,
+  type CheckReport, type HessianMode, type NestedArray, type Node, type Tensor,
+} from "../src/internal.js";
 
 /** A value fed to a placeholder the function receives after the variables (null dims are unknown until run time). */
 export interface PlaceholderInput { shape: (number | null)[]; value: NestedArray }
@@ -141,12 +142,26 @@ export async function checkGrads(f: (inputs: Node[]) => Node, values: (NestedArr
     checks.push({ what, maxError: Number.isNaN(err) ? Infinity : err, worst: where(at), symbolic: sym[at], numeric: num[at], ok: err <= tol });
   };
 
-  // Order 1: symbolic gradient vs differences of the function.
+  // Order 1 (and the batched Hessian): the public checker. It throws when the Hessian cannot be computed; then
+  // the gradient is checked alone and the batched Hessian reported as failed with the error.
   const grads = gradients(y, vars, { unconnected: "zero" }) as Node[];
   setX(x0);
-  const gSym = evalFlat(grads)(x0);
-  const gNum = fdJacobian(evalFlat([y]), x0, step); // 1×n
-  compare("gradient", gSym, gNum, label);
+  let checked: CheckReport;
+  let batchedError: Error | undefined;
+  try {
+    checked = await checkGradients(y, vars, feed, { order: order >= 2 ? 2 : 1, eps: step, session, mode: "batched", batch: options.batch });
+  } catch (e) {
+    if (order < 2) throw e;
+    batchedError = e as Error;
+    checked = await checkGradients(y, vars, feed, { order: 1, eps: step, session });
+  }
+  const fromChecker = (what: string, o: 1 | 2) => {
+    const es = checked.entries.filter((e) => e.order === o);
+    const w = es.reduce((a, b) => (b.maxError > a.maxError ? b : a));
+    const at = `${w.x}[${w.at.join(",")}]${w.wrt ? ` × ${w.wrt.x}[${w.wrt.at.join(",")}]` : ""}`;
+    checks.push({ what, maxError: w.maxError, worst: at, symbolic: w.symbolic, numeric: w.numeric, ok: w.maxError <= tol });
+  };
+  fromChecker("gradient", 1);
 
   if (order >= 2) {
     // Reference: differences of the symbolic gradient; row i of H = ∂g/∂x_i (transposed Jacobian).
@@ -158,6 +173,11 @@ export async function checkGrads(f: (inputs: Node[]) => Node, values: (NestedArr
     const hGraph = hessian(y, vars);
     compare("hessian() graph", session.run(hGraph, feed).data, hNum, hl);
     for (const mode of ["rows", "batched"] as HessianMode[]) {
+      if (mode === "batched") {
+        if (batchedError) checks.push({ what: "computeHessian batched", maxError: Infinity, worst: `threw ${batchedError.message}`, symbolic: NaN, numeric: NaN, ok: false });
+        else fromChecker("computeHessian batched", 2);
+        continue;
+      }
       setX(x0);
       let m: Float64Array;
       try {
@@ -213,31 +233,8 @@ export async function expectGrads(f: (inputs: Node[]) => Node, values: (NestedAr
   return r;
 }
 
-/**
- * Central-difference Jacobian of F at x0 with one Richardson step: D(h) = (F(x+h) − F(x−h)) / 2h,
- * J ≈ (4·D(h/2) − D(h)) / 3. Returns m×n row-major (m outputs, n coordinates).
- */
-export function fdJacobian(F: (x: Float64Array) => Float64Array, x0: Float64Array, step: number): Float64Array {
-  const n = x0.length;
-  let m = -1;
-  let J = new Float64Array(0);
-  const x = Float64Array.from(x0);
-  for (let j = 0; j < n; j++) {
-    const h = step * Math.max(1, Math.abs(x0[j]));
-    const D = (hh: number) => {
-      x[j] = x0[j] + hh;
-      const fp = F(x);
-      x[j] = x0[j] - hh;
-      const fm = F(x);
-      x[j] = x0[j];
-      return fp.map((v, i) => (v - fm[i]) / (2 * hh));
-    };
-    const d1 = D(h), d2 = D(h / 2);
-    if (m < 0) { m = d1.length; J = new Float64Array(m * n); }
-    for (let i = 0; i < m; i++) J[i * n + j] = (4 * d2[i] - d1[i]) / 3;
-  }
-  return J;
-}
+/** The checker's central-difference Jacobian with one Richardson step (m×n row-major; see src/check/check.ts). */
+export const fdJacobian = finiteDifferenceJacobian;
 
 /** Converts nested arrays to a flat Float64Array (row-major). */
 export function flat(v: NestedArray): Float64Array {

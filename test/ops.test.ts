@@ -9,7 +9,7 @@ import {
   negative, onesLike, pad, reduceMean, reduceSum, relu, reshape, reshapeLike, Session, sigmoid, slice, softmax,
   softmaxCrossEntropyWithLogits, softplus, square, squaredDifference, step, stopGradient, subtract, sumToLike, tanh, transpose,
   HessflowError, ShapeError, sigmoidGrad, tanhGrad, type NestedArray, type Node,
-} from "../src/index.js";
+} from "../src/internal.js";
 import { OPS } from "../src/ops/registry.js";
 import { awayFromZero, checkGrads, randomNested, type PlaceholderInput } from "./gradcheck.js";
 
