@@ -32,6 +32,11 @@ ${HESSIAN_OPTIONS}
       --spectra        decompose even above 1,500 parameters (ml-matrix, O(n³): minutes)`,
   validate: "  validate SPEC  every problem in a spec, each with its JSON path   [--json]",
   graph: "  graph SPEC     the graph for Graphviz (--dot) or Markdown (--mermaid)   [--gradients]",
+  check: `  check SPEC     gradients and Hessian against central finite differences: largest relative error per variable and order
+      --order N        1 (gradients) or 2 (default: also the Hessian, against differences of the gradient)
+      --tol T          largest accepted relative error (default 1e-6); above it the table is printed, then exit 1
+      --eps H          finite-difference step, scaled by max(1, |x|) (default 1e-4)
+      --json           the report as one JSON document`,
 };
 
 const USAGE = `usage: hessflow <command> SPEC.json [options]
@@ -61,6 +66,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case "compare": return await (await import("./compare.js")).compareCommand(rest, io);
       case "validate": return await (await import("./validate.js")).validateCommand(rest, io);
       case "graph": return await (await import("./graph.js")).graphCommand(rest, io);
+      case "check": return await (await import("./check.js")).checkCommand(rest, io);
       case undefined:
         io.out(USAGE + "\n");
         return EXIT.user;
