@@ -35,8 +35,9 @@ export interface CheckEntry {
   at: number[];
   /** Order 2: the Hessian column of the largest error, as a variable and its element. */
   wrt?: { x: string; at: number[] };
-  /** The symbolic and the finite-difference value there. */
+  /** The symbolic value there. */
   symbolic: number;
+  /** The finite-difference value there. */
   numeric: number;
 }
 
@@ -44,8 +45,11 @@ export interface CheckEntry {
 export interface CheckReport {
   /** The number of flattened parameters. */
   n: number;
+  /** The highest order checked. */
   order: 1 | 2;
+  /** The base finite-difference step used. */
   eps: number;
+  /** One per variable and order. */
   entries: CheckEntry[];
   /** The entry with the largest error. */
   worst: CheckEntry;
