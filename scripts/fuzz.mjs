@@ -6,8 +6,9 @@
 // --command runs every case with that command instead of the seeded choice; --cross also runs `run --summary --json`
 // on every case `validate` judged, and notes each case where the two disagree (validate accepts what run rejects, or the reverse).
 // Prints counts per outcome (ok, user error, refusal, internal, crash/violation); writes every failing case (internal or
-// violation) to DIR/cases/ with DIR/summary.md and DIR/summary.json grouping the failures by masked message.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// violation) to DIR/cases/ with DIR/summary.md and DIR/summary.json grouping the failures by masked message, and one JSON
+// line per failure to DIR/failures.jsonl.
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +37,7 @@ const course = loadCourse(join(ROOT, "graph-specs"));
 const indices = values.only ? values.only.split(",").map(Number) : Array.from({ length: count }, (_, i) => start + i);
 
 rmSync(join(outDir, "cases"), { recursive: true, force: true });
+rmSync(join(outDir, "failures.jsonl"), { force: true });
 mkdirSync(join(outDir, "cases"), { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "hessflow-fuzz-work-"));
 const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0]));
@@ -88,6 +90,7 @@ await pool(cases, concurrency, async ({ index }) => {
     item.repro = `node ${relative(process.cwd(), cli) || cli} ${c.args.join(" ")} ${path}`;
     const key = v.outcome === "internal" ? `internal (exit 70): ${maskMessage(v.message)}` : `violation [${v.problems.map((p) => p.replace(/\b\d[\d,]*\b/g, "N").replace(/0x[0-9a-f]{2}/g, "0xNN")).join("; ")}] exit ${r.code ?? r.signal}: ${maskMessage(v.message)}`;
     addTo(groups, key, item);
+    appendFileSync(join(outDir, "failures.jsonl"), JSON.stringify({ key, ...item }) + "\n");
   } else if (v.outcome === "user") addTo(userGroups, maskMessage(v.message), item, 1);
   for (const n of v.notes) {
     const key = `${n}: ${maskMessage(v.message)}`;

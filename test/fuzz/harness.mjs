@@ -10,7 +10,7 @@ export const OUTCOMES = ["ok", "user", "refusal", "internal", "violation"];
 /** Human names of the outcome classes. */
 export const OUTCOME_NAMES = { ok: "ok (exit 0)", user: "user error (exit 1)", refusal: "refusal (exit 2)", internal: "internal error (exit 70)", violation: "crash / contract violation" };
 
-const MAX_CAPTURE = 1 << 20;
+const MAX_CAPTURE = 64 << 20;
 
 /** Runs `node CLI ...args SPEC` with a timeout; resolves {code, signal, stdout, stderr (Buffers, capped), stdoutBytes, stderrBytes, ms, timedOut}. */
 export function runCli(cli, args, spec, { timeoutMs = 20_000, cwd } = {}) {
@@ -103,6 +103,7 @@ export function checkRun(args, r) {
       else if (!message.startsWith("hessflow: ")) problems.push(`stderr line does not start with 'hessflow: '`);
       if (r.stdoutBytes > 0) problems.push(`exit ${r.code} with ${r.stdoutBytes} bytes on stdout`);
       if (r.code === 1 && lines.length === 1 && !namesSomething(message)) notes.push("exit-1 line names no node, field or JSON path");
+      if (r.code !== 2 && /\b(needs?|would need) [\d.,]+ ?[KMGT]i?B\b|out of memory|HESSFLOW_MAX_BYTES|budget/i.test(message)) notes.push(`a refusal (memory) reported with exit ${r.code}, not 2`);
       break;
     }
     default:
@@ -122,20 +123,27 @@ function safeFirstProblem(stdout) {
   }
 }
 
-/** A message with names, numbers and paths masked, for grouping failures by kind. */
+/** A message with names, numbers, paths and JSON-syntax details masked, for grouping failures by kind. */
 export function maskMessage(msg) {
   return String(msg)
     .slice(0, 400)
+    .replace(/(.)\1{15,}/gsu, "<RUN>")
     .replace(/\/(tmp|work|home)\/\S+/g, "<path>")
-    .replace(/'[^']*'/g, "'<S>'")
-    .replace(/"[^"]*"/g, "\"<S>\"")
-    .replace(/`[^`]*`/g, "`<S>`")
+    .replace(/(not valid JSON: [A-Za-z ]*[A-Za-z]).*/s, "$1 ...")
+    .replace(/\\u[0-9a-fA-F]{4}/g, "<U>")
+    .replace(/'[^']*'/g, "\u0001")
+    .replace(/"[^"]*"/g, "\u0002")
+    .replace(/`[^`]*`/g, "\u0003")
+    .replace(/(["'`]).*$/s, "$1<S>$1")
+    .replace(/\u0001/g, "'<S>'")
+    .replace(/\u0002/g, "\"<S>\"")
+    .replace(/\u0003/g, "`<S>`")
     .replace(/\[(\d+|<S>|\*)\]/g, "[N]")
     .replace(/-?\d+(\.\d+)?([eE][-+]?\d+)?/g, "N")
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, "<CTL>")
     .replace(/[^\u0020-\u007e]+/g, "<X>")
-    .replace(/('?<(S|X|CTL)>'?[\s,]*){2,}/g, "<S>")
+    .replace(/('?<(S|X|CTL|U|RUN)>'?[\s,]*){2,}/g, "<S>")
     .slice(0, 200);
 }
 

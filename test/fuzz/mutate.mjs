@@ -481,5 +481,7 @@ export function makeCase(course, seed, index, opts = {}) {
       mutations.push(clip(`${name}: ${out.desc}`));
     }
   }
+  // A huge dimension outside the heavy family (a [1e9] variable) is as big as a heavy case: run it one at a time too.
+  if (mutations.some((m) => m.startsWith("dims:") && (m.match(/\d[\d.e+]*/g) ?? []).some((x) => Number(x) >= 1e6))) heavy = true;
   return { seed, index, base: base.file, family, mutations, bytes, args, heavy };
 }
