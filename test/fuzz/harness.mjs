@@ -45,7 +45,7 @@ function lineProblems(line, what) {
 
 /** Whether an error line names something: a quoted name, a JSON path, a node/field, or a line and column. */
 export function namesSomething(line) {
-  return /'[^']*'|"[^"]*"|`[^`]*`|\$[.[]|\$:|\bnodes\[|\b(feed|outputs|fetch|format)\b|\bline \d+|\bcolumn \d+|\bposition \d+/.test(line);
+  return /'[^']*'|"[^"]*"|`[^`]*`|\$[.[]|\$:|\bnodes\[|\b(feed|outputs|fetch|format)\b|\bline \d+|\bcolumn \d+|\bposition \d+|:\d+:\d+:/.test(line);
 }
 
 /**

@@ -482,6 +482,6 @@ export function makeCase(course, seed, index, opts = {}) {
     }
   }
   // A huge dimension outside the heavy family (a [1e9] variable) is as big as a heavy case: run it one at a time too.
-  if (mutations.some((m) => m.startsWith("dims:") && (m.match(/\d[\d.e+]*/g) ?? []).some((x) => Number(x) >= 1e6))) heavy = true;
+  if (mutations.some((m) => m.startsWith("dims:") && (m.match(/\d[\d.e+]*/g) ?? []).reduce((p, x) => p * Math.max(1, Math.abs(Number(x))), 1) >= 1e6)) heavy = true;
   return { seed, index, base: base.file, family, mutations, bytes, args, heavy };
 }
