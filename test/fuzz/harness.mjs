@@ -48,13 +48,11 @@ export function namesSomething(line) {
   return /'[^']*'|"[^"]*"|`[^`]*`|\$[.[]|\$:|\bnodes\[|\b(feed|outputs|fetch|format)\b|\bline \d+|\bcolumn \d+|\bposition \d+|:\d+:\d+:/.test(line);
 }
 
-/**
- * Checks one run against the contract. Returns {outcome, problems, notes, message}: outcome in OUTCOMES, problems (contract
- * violations; non-empty iff outcome is "violation"), notes (softer findings, e.g. an exit-1 line that names nothing), message
- * (the first stderr line, for grouping).
- * `validate` is the one command whose findings go to stdout: its exit 1 may list the problems on stdout (one line each, or
- * --json's {"valid": false, "problems": [...]}) with nothing on stderr, or fail like any other command.
- */
+// outcome is one of OUTCOMES; problems are contract violations (non-empty iff outcome is "violation"); notes are softer
+// findings (an exit-1 line that names nothing, a memory refusal with the wrong code); message is the first stderr line.
+// `validate` is the one command whose findings go to stdout: its exit 1 may list the problems on stdout (one line each, or
+// --json's {"valid": false, "problems": [...]}) with nothing on stderr, or fail like any other command.
+/** Checks one run against the three-outcomes contract; returns {outcome, problems, notes, message}. */
 export function checkRun(args, r) {
   const problems = [], notes = [];
   const stderr = r.stderr.toString("utf8");

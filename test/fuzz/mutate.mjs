@@ -443,10 +443,8 @@ function serialise(doc, rng, compact = false) {
     .replace(/"__DEEP__(\d+)__(.*?)__"/g, (_m, d, leaf) => "[".repeat(Number(d)) + leaf.replace(/\\"/g, "\"") + "]".repeat(Number(d)));
 }
 
-/**
- * Case `index` of a run seeded with `seed`: {seed, index, base, family, mutations, bytes, args, heavy}.
- * `opts.heavyRate` is the probability of a deliberately big case (default 0.02).
- */
+// `opts.heavyRate` is the probability of a deliberately big case (default 0.02); big ones are flagged `heavy`.
+/** Case `index` of a run seeded with `seed`: {seed, index, base, family, mutations, bytes, args, heavy}. */
 export function makeCase(course, seed, index, opts = {}) {
   const rng = makeRng(caseSeed(seed, index));
   const heavyRate = opts.heavyRate ?? 0.02;
