@@ -1,6 +1,6 @@
 // `hessflow validate SPEC [--json]`: every problem of a spec at once, each with its JSON path and node.
 import { SpecError } from "../errors.js";
-import { oneLine } from "../messages.js";
+import { cut, MAX_LINE, oneLine } from "../messages.js";
 import { formatProblem, readSpecFile, specProblems, type SpecDoc } from "../spec/load.js";
 import type { SchemaProblem } from "../spec/schema.js";
 import { parseCommand } from "./main.js";
@@ -26,10 +26,11 @@ export function validateFile(path: string): ValidateResult {
     if (e instanceof SpecError) return { valid: false, problems: [{ path: "$", message: e.message }], unreadable: true };
     throw e;
   }
-  const { problems, loaded } = specProblems(doc);
+  // Nothing is allocated: initialised variables are checked by their shapes.
+  const { problems, loaded } = specProblems(doc, { values: false });
   if (problems.length || !loaded) return { valid: false, problems };
   let parameters = 0;
-  for (const n of loaded.graph.nodes) if (n.op === "variable") parameters += n.value!.data.length;
+  for (const n of loaded.graph.nodes) if (n.op === "variable" || loaded.standIns?.has(n)) parameters += n.shape.reduce<number>((a, d) => a * (d ?? 0), 1);
   return { valid: true, problems: [], nodes: (doc as SpecDoc).nodes.length, parameters };
 }
 
@@ -38,7 +39,8 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   const { spec, values } = parseCommand(args, { json: { type: "boolean" } });
   const r = validateFile(spec);
   if (values.json) {
-    const problems = r.problems.map((p) => (p.node === undefined ? { path: p.path, message: p.message } : { path: p.path, node: p.node, message: p.message }));
+    // JSON escapes control characters; long text (a name of a million characters) is cut as in the text output.
+    const problems = r.problems.map((p) => (p.node === undefined ? { path: p.path, message: cut(p.message, MAX_LINE) } : { path: p.path, node: cut(p.node), message: cut(p.message, MAX_LINE) }));
     io.out(JSON.stringify({ valid: r.valid, problems }) + "\n");
   } else if (r.valid) {
     io.out(`ok: ${oneLine(spec)} (${r.nodes} nodes, ${r.parameters} parameters)\n`);

@@ -48,12 +48,16 @@ export interface LoadedSpec {
   fetch: Node[];
   gradients?: { ys: Node[]; xs: Node[] };
   hessian?: { ys: Node; xs: Node[] };
+  /** With shapesOnly: the placeholders standing in for variables made by initializers. */
+  standIns?: ReadonlySet<Node>;
 }
 
 /** Options of buildSpec. */
 export interface BuildOptions {
   /** The memory budget for the variables that initializers make (default: memoryBudget()). */
   budget?: MemoryBudget;
+  /** Variables made by initializers become placeholders of their shape: nothing is allocated (for checking shapes). */
+  shapesOnly?: boolean;
 }
 
 /**
@@ -85,13 +89,17 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
     checkMemory(initBytes, `variable '${q(name)}' (shape [${shape.join(", ")}], with the variables before it)`, budget);
   };
   const built = new Map<string, Node>();
+  const standIns = new Set<Node>();
   const construct = (name: string): Node => {
     const { node, index, expr } = byName.get(name)!;
-    let result: Node;
+    let result: Node | undefined;
     try {
       const inputs = (node.inputs ?? []).map((d) => built.get(d)!);
-      if (node.op === "variable" && node.init && Array.isArray(node.init.shape)) allocate(name, node.init.shape);
-      result = expr ? buildExpr(expr, name, (d) => built.get(d)!, graph) : buildNode(graph, node, inputs, feedRank);
+      if (node.op === "variable" && node.init && Array.isArray(node.init.shape)) {
+        if (options.shapesOnly) standIns.add((result = graph.placeholder(node.init.shape, name)));
+        else allocate(name, node.init.shape);
+      }
+      result ??= expr ? buildExpr(expr, name, (d) => built.get(d)!, graph) : buildNode(graph, node, inputs, feedRank);
     } catch (e) {
       if (problemOf(e) || e instanceof ResourceError || !(e instanceof HessflowError)) throw e;
       throw problemError(`$.nodes[${index}]${expr ? ".expr" : ""}`, name, detail(e, name));
@@ -146,7 +154,7 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
     return n;
   });
   return {
-    doc, graph, nodes: built, feed, fetch: nodes(o.fetch ?? []),
+    doc, graph, nodes: built, feed, fetch: nodes(o.fetch ?? []), ...(options.shapesOnly ? { standIns } : {}),
     gradients: o.gradients && { ys: nodes(list(o.gradients.ys)), xs: nodes(o.gradients.xs) },
     hessian: o.hessian && { ys: built.get(o.hessian.ys)!, xs: hessianXs(o.hessian.xs) },
   };
@@ -156,7 +164,7 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
  * A graph-layer error's message without its `node 'label': ` prefix (the problem names the spec node);
  * an op inside an expression has an automatic label (matmul_7), so the message says which op instead.
  */
-function detail(e: HessflowError, name: string): string {
+export function detail(e: HessflowError, name: string): string {
   const label = e.where;
   const prefix = label === undefined ? undefined : `node '${q(label)}': `;
   if (!prefix || !e.message.startsWith(prefix)) return e.message;

@@ -5,7 +5,8 @@ import { HessflowError, ResourceError } from "../errors.js";
 import { didYouMean, member } from "../messages.js";
 import { fromNested } from "../graph/tensor.js";
 import { exprRefs, parseExpr, type Expr } from "./expr.js";
-import { buildSpec, SPEC_OP_ARITY, type LoadedSpec, type SpecDoc, type SpecNode } from "./build.js";
+import { compilePlan } from "../session/plan.js";
+import { buildSpec, detail, SPEC_OP_ARITY, type LoadedSpec, type SpecDoc, type SpecNode } from "./build.js";
 import { problemOf, type SpecProblem as SchemaProblem } from "./problem.js";
 import { q } from "../messages.js";
 
@@ -29,7 +30,7 @@ export function semanticProblems(doc: SpecDoc): SchemaProblem[] {
  * Collects all semantic problems of a schema-valid document; when the name-level checks pass it
  * builds the graph (buildSpec) and reports the shape error that stops it, if any.
  */
-export function checkSpec(doc: SpecDoc): SpecCheck {
+export function checkSpec(doc: SpecDoc, options: CheckOptions = {}): SpecCheck {
   const problems: SchemaProblem[] = [];
   const at = (path: string, node: string | undefined, message: string) => {
     problems.push(node === undefined ? { path, message } : { path, node, message });
@@ -138,15 +139,60 @@ export function checkSpec(doc: SpecDoc): SpecCheck {
   }
   if (problems.length) return { problems };
 
-  // 7. Build: shape errors, bad initializers, Hessian xs of unknown dims. buildSpec stops at the first.
+  // 7. Build: shape errors, bad initializers, Hessian xs of unknown dims (buildSpec stops at the first).
+  // Huge initialised variables are not allocated until their shapes have been checked.
+  const initElements = doc.nodes.reduce((sum, n) => sum + (n.op === "variable" && n.init && Array.isArray(n.init.shape) ? n.init.shape.reduce((a, b) => a * b, 1) : 0), 0);
   try {
-    return { problems, loaded: buildSpec(doc) };
+    const shapes = options.values === false || initElements > SHAPES_FIRST_ELEMENTS ? buildSpec(doc, { shapesOnly: true }) : undefined;
+    if (shapes) {
+      const fed = fedShapeProblem(shapes, byName);
+      if (fed || options.values === false) return fed ? { problems: [fed] } : { problems, loaded: shapes };
+    }
+    const loaded = buildSpec(doc);
+    const fed = shapes ? undefined : fedShapeProblem(loaded, byName);
+    return fed ? { problems: [fed] } : { problems, loaded };
   } catch (err) {
     const problem = problemOf(err);
     if (problem) return { problems: [problem] };
     // A graph-layer error from outside a node (a feed value's rank, say) belongs at the document.
     if (!(err instanceof HessflowError) || err instanceof ResourceError) throw err;
     return { problems: [{ path: "$", message: err.message }] };
+  }
+}
+
+/** Options of checkSpec. */
+export interface CheckOptions {
+  /** false: check without allocating variable values (initialised variables stand in as placeholders); the spec returned is for shapes only. */
+  values?: boolean;
+}
+
+/** Above this many initialised variable elements, shapes are checked before the values are allocated. */
+const SHAPES_FIRST_ELEMENTS = 1 << 20;
+
+/**
+ * The shape error that only the fed sizes reveal (a placeholder of unknown dims fed a value that does
+ * not fit what it meets), found by compiling, without running, a plan for the outputs' forward nodes.
+ */
+function fedShapeProblem(loaded: LoadedSpec, byName: Map<string, { index: number; expr?: Expr }>): SchemaProblem | undefined {
+  const shapes = new Map<number, readonly number[]>();
+  for (const [node, t] of loaded.feed) shapes.set(node.id, t.shape);
+  for (const n of loaded.standIns ?? []) shapes.set(n.id, n.shape as number[]);
+  const targets = [...loaded.fetch, ...(loaded.gradients?.ys ?? []), ...(loaded.hessian ? [loaded.hessian.ys] : [])];
+  try {
+    compilePlan(targets, shapes);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof HessflowError) || err instanceof ResourceError) {
+      if (err instanceof ResourceError) return undefined; // too big to run is not a problem of the spec
+      throw err;
+    }
+    // The spec node at fault: the node itself, or the one whose expr holds it (built just after it).
+    const id = err.where === undefined ? -1 : loaded.graph.nodes.findIndex((n) => n.name === err.where);
+    let owner: string | undefined;
+    for (const [name, node] of loaded.nodes) if (node.id >= id && (owner === undefined || node.id < loaded.nodes.get(owner)!.id)) owner = name;
+    const entry = owner === undefined ? undefined : byName.get(owner);
+    if (owner === undefined || !entry) return { path: "$.feed", message: err.message };
+    return { path: `$.nodes[${entry.index}]${entry.expr ? ".expr" : ""}`, node: owner, message: detail(err, owner) };
   }
 }
 

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { SpecError } from "../errors.js";
 import { member, q } from "../messages.js";
 import type { LoadedSpec } from "./build.js";
-import { checkSpec } from "./check.js";
+import { checkSpec, type CheckOptions } from "./check.js";
 import { parseJsonText } from "./json-text.js";
 import { formatProblem } from "./problem.js";
 import { loadSchema, validateAgainstSchema, type SchemaProblem } from "./schema.js";
@@ -37,9 +37,9 @@ export function schemaProblems(doc: unknown): SchemaProblem[] {
 
 
 /** Every problem of a document, schema first (then semantics are not checked), else semantic; the built spec when there are none. */
-export function specProblems(doc: unknown): { problems: SchemaProblem[]; loaded?: LoadedSpec } {
+export function specProblems(doc: unknown, options: CheckOptions = {}): { problems: SchemaProblem[]; loaded?: LoadedSpec } {
   const schema = schemaProblems(doc);
-  return schema.length ? { problems: schema } : checkSpec(doc as import("./build.js").SpecDoc);
+  return schema.length ? { problems: schema } : checkSpec(doc as import("./build.js").SpecDoc, options);
 }
 
 /** Checks the document (schema, then names, cycles, feeds, shapes: what `validate` checks) and builds the graph; throws the first problem. */

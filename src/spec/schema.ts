@@ -15,7 +15,7 @@
 // schema edit cannot be silently ignored.
 
 import { readFileSync } from "node:fs";
-import { closest, member } from "../messages.js";
+import { closest, cut, member } from "../messages.js";
 import type { SpecProblem } from "./problem.js";
 
 /** One schema violation (a SpecProblem). */
@@ -125,7 +125,7 @@ class Validator {
       issues.push({ path, message: `must be at most ${s.maxLength} characters long` });
     }
     if (typeof s.pattern === "string" && !this.regexp(s.pattern).test(value)) {
-      issues.push({ path, message: `must match the pattern /${s.pattern}/, got ${JSON.stringify(value)}` });
+      issues.push({ path, message: `must match the pattern /${s.pattern}/, got ${quoted(value)}` });
     }
   }
 
@@ -169,7 +169,7 @@ class Validator {
       const childPath = `${path}${member(key)}`;
       if (s.propertyNames !== undefined) {
         for (const issue of this.validate(key, s.propertyNames as Schema, childPath, `${at}/propertyNames`)) {
-          issues.push({ path: childPath, message: `invalid property name ${JSON.stringify(key)}: ${issue.message}` });
+          issues.push({ path: childPath, message: `invalid property name ${quoted(key)}: ${issue.message}` });
         }
       }
       if (Object.hasOwn(properties, key)) {
@@ -253,7 +253,7 @@ class Validator {
       const choices = tables.flatMap((t) => t[key]!);
       return [{
         path: `${path}${member(key)}`,
-        message: `unknown ${key} ${JSON.stringify(v)}${suggest(v, choices)}; expected one of ${allowed.join(", ")}`,
+        message: `unknown ${key} ${quoted(v)}${suggest(v, choices)}; expected one of ${allowed.join(", ")}`,
       }];
     }
     let best = matching[0]!;
@@ -385,6 +385,11 @@ function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
+/** A value from the document, quoted as JSON (escaped) and cut when long. */
+function quoted(v: unknown): string {
+  return JSON.stringify(typeof v === "string" ? cut(v) : v) ?? String(v);
+}
+
 function orList(words: string[]): string {
   return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
 }
@@ -396,9 +401,9 @@ function items(n: number): string {
 
 function unknownProperty(key: string, allowed: string[]): string {
   const hint = suggest(key, allowed);
-  if (hint !== "") return `unknown property ${JSON.stringify(key)}${hint}`;
-  if (allowed.length === 0) return `unknown property ${JSON.stringify(key)} (no properties are allowed here)`;
-  return `unknown property ${JSON.stringify(key)} (allowed: ${allowed.join(", ")})`;
+  if (hint !== "") return `unknown property ${quoted(key)}${hint}`;
+  if (allowed.length === 0) return `unknown property ${quoted(key)} (no properties are allowed here)`;
+  return `unknown property ${quoted(key)} (allowed: ${allowed.join(", ")})`;
 }
 
 /** " (did you mean \"inputs\"?)" when a candidate string is a likely typo of `value`, else "". */
