@@ -7,7 +7,7 @@ export type { GraphOptions, NodeLike } from "./graph/graph.js";
 export {
   matmul, add, subtract, multiply, divide, negative, square, squaredDifference, exp, log, tanh, sigmoid,
   relu, softplus, reduceSum, reduceMean, reshape, transpose, concat, slice, identity, stopGradient,
-  softmax, logSoftmax, softmaxCrossEntropyWithLogits,
+  softmax, logSoftmax, softmaxCrossEntropyWithLogits, reduceMax, maximum,
 } from "./graph/builders.js";
 export type { MatmulOptions } from "./graph/builders.js";
 export type { Initializer } from "./graph/initializers.js";

@@ -9,9 +9,11 @@ import {
   negative, onesLike, pad, reduceMean, reduceSum, relu, reshape, reshapeLike, Session, sigmoid, slice, softmax,
   softmaxCrossEntropyWithLogits, softplus, square, squaredDifference, step, stopGradient, subtract, sumToLike, tanh, transpose,
   HessflowError, ShapeError, sigmoidGrad, tanhGrad, type NestedArray, type Node,
+  maximum, reduceMax, computeHessian, hessian, toNested,
 } from "../src/internal.js";
-import { OPS } from "../src/ops/registry.js";
-import { awayFromZero, checkGrads, randomNested, type PlaceholderInput } from "./gradcheck.js";
+import { OPS, PUBLIC_OPS } from "../src/ops/registry.js";
+import type { PublicOpName } from "../src/ops/types.js";
+import { awayFromZero, checkGrads, flat, randomNested, type PlaceholderInput } from "./gradcheck.js";
 
 interface Entry {
   name: string;
@@ -29,6 +31,14 @@ let seed = 100;
 const next = () => ++seed;
 
 const TABLE: Entry[] = [];
+
+/** Distinct entries at least 0.09 apart (shuffled multiples of 0.1 plus jitter below 0.005): no ties near these points. */
+function distinct(shape: number[], seed: number): NestedArray {
+  const u = flat(R([shape.reduce((a, b) => a * b, 1)], seed));
+  const v = new Float64Array(u.length);
+  [...u.keys()].sort((i, j) => u[i] - u[j]).forEach((i, k) => (v[i] = 0.1 * (k - u.length / 2) + 0.005 * u[i]));
+  return toNested({ shape, data: v });
+}
 
 // matmul: all four transpose combinations, raw (bilinear: nonzero cross Hessian) and under tanh.
 for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
@@ -50,6 +60,12 @@ for (const [op, fn, linear] of BINARY) {
     if (linear) TABLE.push({ name: `square(${op} ${fmt(sa)} ${fmt(sb)})`, covers: [...covers, ...(fmt(sa) !== fmt(sb) ? ["broadcast_like"] : [])], f: ([a, b]) => square(fn(a, b)), values: [R(sa, next()), bValues] });
   }
 }
+// maximum away from ties: one input has |entries| ≥ 0.2, the other |entries| ≤ 0.1, so every pair differs by ≥ 0.1.
+SHAPES.forEach(([sa, sb], i) => {
+  const [va, vb] = i % 2 ? [awayFromZero(sa, next()), R(sb, next(), -0.1, 0.1)] : [R(sa, next(), -0.1, 0.1), awayFromZero(sb, next())];
+  const covers = ["maximum", ...(fmt(sa) !== fmt(sb) ? ["sum_to_like"] : [])];
+  TABLE.push({ name: `square(maximum ${fmt(sa)} ${fmt(sb)})`, covers, f: ([a, b]) => square(maximum(a, b)), values: [va, vb] });
+});
 TABLE.push({ name: "divide [2,3] [3] (third order)", covers: ["divide"], f: ([a, b]) => divide(a, b), values: [R([2, 3], next()), awayFromZero([3], next(), 0.5, 1.5)], order: 3 });
 TABLE.push({ name: "multiply x·x (same node twice)", covers: ["multiply"], f: ([a]) => multiply(a, a), values: [R([2, 3], next())] });
 
@@ -82,6 +98,13 @@ for (const [opName, fn] of [["reduce_sum", reduceSum], ["reduce_mean", reduceMea
     }
   }
   TABLE.push({ name: `${opName} of tanh (axis 0)`, covers: [opName, "tanh"], f: ([x]) => fn(tanh(x), 0), values: [R([3, 2], next(), -2, 2)] });
+}
+
+// reduce_max on distinct entries (away from ties), over the same axes.
+for (const axis of [null, 1, -1, [0, 2], [0, 1, 2]] as (number | number[] | null)[]) {
+  for (const keep of [false, true]) {
+    TABLE.push({ name: `square(reduce_max axis=${JSON.stringify(axis)} keepDims=${keep})`, covers: ["reduce_max", "step"], f: ([x]) => square(reduceMax(x, axis, keep)), values: [distinct([2, 3, 4], next())] });
+  }
 }
 
 // Shape ops (linear: checked under square so that the second derivative goes through their rules).
@@ -164,6 +187,42 @@ TABLE.push({ name: "softmax_cross_entropy_with_logits of vectors (axis 0) → sc
 TABLE.push({ name: "multiply scalar·scalar", covers: ["multiply"], f: ([a, b]) => multiply(a, b), values: [0.3, -1.7] });
 TABLE.push({ name: "divide scalar by a [2,2] matrix", covers: ["divide", "sum_to_like"], f: ([a, b]) => divide(a, b), values: [0.3, awayFromZero([2, 2], next(), 0.5, 1.5)], order: 3 });
 
+/**
+ * One gradient check per public op, required by its type: an op added to the registry's PUBLIC_OPS does not compile
+ * until it has a line here: a check of its own, the name of a TABLE entry above that checks it, or null when
+ * NOT_DIFFERENTIATED says why it has none.
+ */
+const PER_OP: { readonly [K in PublicOpName]: Entry | string | null } = {
+  matmul: "matmul transposeA=false transposeB=false",
+  add: "square(add [3,4] [4])",
+  subtract: "square(subtract [3,4] [4])",
+  multiply: "multiply [3,4] [4]",
+  divide: "divide [2,3] [3] (third order)",
+  squared_difference: "squared_difference [3,4] [4]",
+  maximum: { name: "tanh(maximum [2,3] [3]) (third order)", covers: ["maximum"], f: ([a, b]) => tanh(maximum(a, b)), values: [awayFromZero([2, 3], next()), R([3], next(), -0.1, 0.1)], order: 3 },
+  negative: "negative",
+  square: "square",
+  exp: "exp",
+  log: "log (positive inputs)",
+  tanh: "tanh",
+  sigmoid: "sigmoid",
+  relu: "relu (inputs away from 0)",
+  softplus: "softplus",
+  identity: "identity",
+  stop_gradient: null,
+  reduce_sum: "square(reduce_sum axis=1 keepDims=false)",
+  reduce_mean: "square(reduce_mean axis=1 keepDims=false)",
+  reduce_max: { name: "tanh(reduce_max axis 0) (third order)", covers: ["reduce_max"], f: ([x]) => tanh(reduceMax(x, 0)), values: [distinct([3, 2], next())], order: 3 },
+  reshape: "square(reshape [2,6] → [3,-1])",
+  transpose: "square(transpose rank 3 perm [2,0,1])",
+  concat: "square(concat axis 0)",
+  slice: "square(slice [3,4] begin [1,0] size [2,-1])",
+  softmax: "softmax [3,4] axis -1",
+  log_softmax: "log_softmax [3,4] axis -1",
+  softmax_cross_entropy_with_logits: "softmax_cross_entropy_with_logits [3,4] axis 0 (labels and logits differentiated)",
+};
+for (const e of Object.values(PER_OP)) if (e !== null && typeof e === "object") TABLE.push(e);
+
 /** Ops with no derivative to check against differences, and why. */
 const NOT_DIFFERENTIATED: Record<string, string> = {
   placeholder: "source: fed at run time, has no inputs (differentiating w.r.t. it is covered in hessian.test.ts)",
@@ -191,6 +250,14 @@ describe("op coverage", () => {
     for (const [op, why] of Object.entries(NOT_DIFFERENTIATED)) {
       expect(op in OPS, `listed op '${op}' is not in the registry`).toBe(true);
       expect(why.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("every public op's PER_OP line names a TABLE entry that covers it (or a reason in NOT_DIFFERENTIATED)", () => {
+    expect(Object.keys(PER_OP).sort()).toEqual(Object.keys(PUBLIC_OPS).sort());
+    for (const [op, e] of Object.entries(PER_OP)) {
+      if (e === null) expect(op in NOT_DIFFERENTIATED, op).toBe(true);
+      else expect(TABLE.find((t) => t.name === (typeof e === "string" ? e : e.name))?.covers, op).toContain(op);
     }
   });
 
@@ -331,5 +398,45 @@ describe("ops that block or have no gradient", () => {
     expect(gradients(reduceSum(step(x)), [x])).toEqual([null]);
     const p = g.placeholder([null], "p");
     expect(gradients(reduceSum(onesLike(multiply(x, p))), [x])).toEqual([null]);
+  });
+});
+
+describe("ties, as in TF", () => {
+  it("reduce_max shares dy equally among tied maxima (TF's _MinOrMaxGrad: indicators / num_selected · grad)", () => {
+    const g = new Graph();
+    const x = g.variable([[1, 3, 3, 2], [5, 5, 5, -1]], "x");
+    const [dx] = gradients(reduceSum(multiply(reduceMax(x, 1), [4, 3])), [x]);
+    expect(toNested(new Session(g).run(dx!))).toEqual([[0, 2, 2, 0], [1, 1, 1, 0]]);
+    const [dAll] = gradients(reduceSum(reduceMax(x, null, true)), [x]);
+    expect(toNested(new Session(g).run(dAll!))).toEqual([[0, 0, 0, 0], [1 / 3, 1 / 3, 1 / 3, 0]]);
+  });
+
+  it("maximum gives a tie's gradient to x (TF's _MaximumGrad: xmask = greater_equal(x, y)), also when broadcasting", () => {
+    const g = new Graph();
+    const x = g.variable([[1, 2, 3], [3, 0, 1]], "x");
+    const y = g.variable([3, 2, 1], "y");
+    const [dx, dy] = gradients(maximum(x, y), [x, y]);
+    const s = new Session(g);
+    expect(toNested(s.run(dx!))).toEqual([[0, 1, 1], [1, 0, 1]]);
+    expect(toNested(s.run(dy!))).toEqual([1, 1, 0]);
+  });
+
+  it("at ties the batched Hessian (JVP rules) equals the Hessian graph (gradient rules) and the rule's exact value", async () => {
+    const g = new Graph();
+    const x = g.variable([1, 3, 3], "x");
+    const a = g.variable([1, 2], "a"), b = g.variable([1, 0.5], "b");
+    // Σ max(x)² + Σ maximum(a, b)²: H_xx = 2·w·wᵀ with w = [0, ½, ½]; H_aa = 2·diag[a ≥ b] = 2·I; the rest 0.
+    const L = add(reduceSum(square(reduceMax(x))), reduceSum(square(maximum(a, b))));
+    const xs = [x, a, b];
+    const expected = [
+      [0, 0, 0, 0, 0, 0, 0], [0, 0.5, 0.5, 0, 0, 0, 0], [0, 0.5, 0.5, 0, 0, 0, 0],
+      [0, 0, 0, 2, 0, 0, 0], [0, 0, 0, 0, 2, 0, 0], [0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0],
+    ];
+    const s = new Session(g);
+    expect(toNested(s.run(hessian(L, xs)))).toEqual(expected);
+    for (const mode of ["rows", "batched"] as const) {
+      const m = (await computeHessian(s, L, xs, {}, { mode })).matrix;
+      expect(toNested({ shape: [7, 7], data: m }), mode).toEqual(expected);
+    }
   });
 });

@@ -2,6 +2,7 @@
 // walk them in reverse creation order, sum the contributions reaching each node, and apply
 // each op's gradient rule, which is itself built from graph ops.
 import { GraphError } from "../errors.js";
+import * as builders from "../graph/builders.js";
 import { add, multiply, onesLike, zeros } from "../graph/builders.js";
 import type { Node, NodeLike } from "../graph/graph.js";
 import { formatShape, isStatic, type Shape } from "../graph/shape.js";
@@ -72,8 +73,8 @@ export function gradients(ys: Node | readonly Node[], xs: readonly Node[], optio
     const dy = parts.reduce((acc, g) => add(acc, g));
     if (xIds.has(node.id)) result.set(node.id, dy);
     if (stop.has(node.id) || node.inputs.length === 0) continue;
-    const def = OPS[node.op] as { grad(n: Node, dy: Node, attrs: unknown): (Node | null)[] };
-    const grads = def.grad(node, dy, node.attrs);
+    const def = OPS[node.op] as { grad(n: Node, dy: Node, attrs: unknown, b: typeof builders): (Node | null)[] };
+    const grads = def.grad(node, dy, node.attrs, builders);
     node.inputs.forEach((input, i) => {
       const g = grads[i];
       if (g && !compatibleShapes(g.shape, input.shape)) {

@@ -73,6 +73,12 @@ export function sigmoidGrad(y: Node, dy: Node): Node {
   return y.graph.apply("sigmoid_grad", [y, dy], {});
 }
 
+/** Elementwise max(a, b) with NumPy broadcasting; where a = b the gradient goes to a, as TF's maximum. */
+export function maximum(a: NodeLike, b: NodeLike, name?: string): Node {
+  const [x, y] = lift2(a, b);
+  return x.graph.apply("maximum", [x, y], {}, name);
+}
+
 /** Elementwise (a − b)². */
 export function squaredDifference(a: NodeLike, b: NodeLike, name?: string): Node {
   const [x, y] = lift2(a, b);
@@ -138,6 +144,12 @@ export function reduceSum(x: NodeLike, axis?: number | number[] | null, keepDims
 export function reduceMean(x: NodeLike, axis?: number | number[] | null, keepDims = false, name?: string): Node {
   const n = graphOf(x).lift(x);
   return n.graph.apply("reduce_mean", [n], { axis: normalizeAxes(axis, n.rank, name ?? "reduce_mean"), keepDims: keepDims || undefined }, name);
+}
+
+/** Maximum over `axis` (all axes when omitted), keeping reduced dims as 1 when keepDims; the gradient is shared equally among tied maxima, as TF's. */
+export function reduceMax(x: NodeLike, axis?: number | number[] | null, keepDims = false, name?: string): Node {
+  const n = graphOf(x).lift(x);
+  return n.graph.apply("reduce_max", [n], { axis: normalizeAxes(axis, n.rank, name ?? "reduce_max"), keepDims: keepDims || undefined }, name);
 }
 
 /** Number of elements reduce_mean averages over (a scalar known at run time); gradient zero. */

@@ -1,6 +1,6 @@
 import { GraphError, HessflowError, ShapeError } from "../errors.js";
 import { OPS } from "../ops/registry.js";
-import type { AttrMap, OpName } from "../ops/types.js";
+import type { AttrMap, OpDef, OpName } from "../ops/types.js";
 import type { Dim } from "./shape.js";
 import { formatShape, isStatic, sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
@@ -146,7 +146,7 @@ export class Graph {
    * existing node (hash-consing), and computes small all-constant results at once (constant folding).
    */
   apply<K extends OpName>(op: K, inputs: readonly Node[], attrs: AttrMap[K], name?: string): Node {
-    const def = OPS[op];
+    const def = OPS[op] as unknown as OpDef<AttrMap[K]>;
     const label = name ?? `${op}_${this.nodes.length}`;
     if (def.arity !== "variadic" && inputs.length !== def.arity) throw new GraphError(`node '${q(label)}': ${op} takes ${def.arity} inputs, got ${inputs.length}`, label);
     if (def.arity === "variadic" && inputs.length === 0) throw new GraphError(`node '${q(label)}': ${op} needs at least one input`, label);

@@ -1,5 +1,4 @@
 import { ShapeError } from "../errors.js";
-import { sumToLike } from "../graph/builders.js";
 import { broadcastShapes, formatShape } from "../graph/shape.js";
 import { linearJvp } from "./helpers.js";
 import { broadcastTo } from "./kernels.js";
@@ -17,6 +16,6 @@ export const broadcastLikeOp: OpDef<Record<string, never>> = {
   kernel([x], out) {
     broadcastTo(x.data, x.shape, out.data, out.shape);
   },
-  grad: (node, dy) => [sumToLike(dy, node.inputs[0]), null],
+  grad: (node, dy, _attrs, b) => [b.sumToLike(dy, node.inputs[0]), null],
   jvp: (args) => linearJvp(broadcastLikeOp, args),
 };

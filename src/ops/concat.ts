@@ -1,13 +1,12 @@
 import { ShapeError } from "../errors.js";
-import { slice } from "../graph/builders.js";
 import type { Dim } from "../graph/shape.js";
 import { formatShape } from "../graph/shape.js";
 import { copyBox } from "./kernels.js";
-import type { AttrMap, OpDef } from "./types.js";
+import type { PublicOpDef } from "./types.js";
 import { q } from "../messages.js";
 
 /** Joins inputs along `axis`.  Gradient: the slice of dy that each input occupies. */
-export const concatOp: OpDef<AttrMap["concat"]> = {
+export const concatOp: PublicOpDef<{ axis: number }> = {
   arity: "variadic",
   shape(inputs, { axis }, node) {
     const rank = inputs[0].length;
@@ -33,12 +32,12 @@ export const concatOp: OpDef<AttrMap["concat"]> = {
       off += x.shape[axis];
     }
   },
-  grad(node, dy, { axis }) {
+  grad(node, dy, { axis }, b) {
     let off = 0;
     return node.inputs.map((x) => {
       const len = x.shape[axis];
       if (len === null) throw new ShapeError(`node '${q(node.name)}': the gradient of concat needs the size of input '${q(x.name)}' along axis ${axis} to be known`, node.name);
-      const g = slice(dy, x.shape.map((_, i) => (i === axis ? off : 0)), x.shape.map((_, i) => (i === axis ? len : -1)));
+      const g = b.slice(dy, x.shape.map((_, i) => (i === axis ? off : 0)), x.shape.map((_, i) => (i === axis ? len : -1)));
       off += len;
       return g;
     });
@@ -62,5 +61,14 @@ export const concatOp: OpDef<AttrMap["concat"]> = {
       });
     }
     return res;
+  },
+  spec: {
+    description: "Join tensors along an existing axis (tf.concat).",
+    op: "concat: join tensors along an axis.",
+    inputs: "One or more tensors to join, in order.",
+    attrs: {
+      axis: { api: "axis", type: "integer", required: true, default: 0, trailing: true, description: "The axis to join along; negative values count from the last axis." },
+    },
+    build: (b, x, a, name) => b.concat(x, a.axis as number, name),
   },
 };

@@ -1,13 +1,15 @@
-import { divide, multiply, negative, square } from "../graph/builders.js";
-import { binaryOp, unbroadcast } from "./helpers.js";
-import type { OpDef } from "./types.js";
+import { binaryOp, binarySpec, unbroadcast } from "./helpers.js";
+import type { PublicOpDef } from "./types.js";
 
-/** a / b elementwise, broadcasting.  ∂/∂a = 1/b, ∂/∂b = −a/b² */
-export const divideOp: OpDef<Record<string, never>> = binaryOp(
-  "x / y",
-  (n, dy) => {
-    const [a, b] = n.inputs;
-    return [unbroadcast(divide(dy, b), a), unbroadcast(negative(divide(multiply(dy, a), square(b))), b)];
-  },
-  ["1 / y", "-x / (y * y)"],
-);
+/** x / y elementwise, broadcasting.  ∂/∂x = 1/y, ∂/∂y = −x/y² */
+export const divideOp: PublicOpDef<Record<string, never>> = {
+  ...binaryOp(
+    "x / y",
+    (n, dy, b) => {
+      const [x, y] = n.inputs;
+      return [unbroadcast(b, b.divide(dy, y), x), unbroadcast(b, b.negative(b.divide(b.multiply(dy, x), b.square(y))), y)];
+    },
+    ["1 / y", "-x / (y * y)"],
+  ),
+  spec: binarySpec("Elementwise x / y with NumPy/TF broadcasting (tf.math.divide).", "divide: x / y.", (b, x, y, name) => b.divide(x, y, name)),
+};

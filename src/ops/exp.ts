@@ -1,6 +1,8 @@
-import { multiply } from "../graph/builders.js";
-import { unaryOp } from "./helpers.js";
-import type { OpDef } from "./types.js";
+import { unaryOp, unarySpec } from "./helpers.js";
+import type { PublicOpDef } from "./types.js";
 
 /** eˣ.  d/dx eˣ = eˣ (the output itself) */
-export const expOp: OpDef<Record<string, never>> = unaryOp("Math.exp(x)", (n, dy) => multiply(dy, n), "y");
+export const expOp: PublicOpDef<Record<string, never>> = {
+  ...unaryOp("Math.exp(x)", (n, dy, b) => b.multiply(dy, n), "y"),
+  spec: unarySpec("Elementwise exponential e^x (tf.math.exp).", "exp: e^x.", (b, x, name) => b.exp(x, name)),
+};

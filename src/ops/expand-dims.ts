@@ -1,12 +1,11 @@
 import { ShapeError } from "../errors.js";
-import { reshapeLike } from "../graph/builders.js";
 import type { Dim } from "../graph/shape.js";
 import { linearJvp } from "./helpers.js";
-import type { AttrMap, OpDef } from "./types.js";
+import type { OpDef } from "./types.js";
 import { q } from "../messages.js";
 
 /** Inserts size-1 dims at the given output axes (a reshape).  Gradient: reshape dy back to x. */
-export const expandDimsOp: OpDef<AttrMap["expand_dims"]> = {
+export const expandDimsOp: OpDef<{ axis: number[] }> = {
   arity: 1,
   shape([x], { axis }, node) {
     const rank = x.length + axis.length;
@@ -19,6 +18,6 @@ export const expandDimsOp: OpDef<AttrMap["expand_dims"]> = {
   kernel([x], out) {
     out.data.set(x.data);
   },
-  grad: (node, dy) => [reshapeLike(dy, node.inputs[0])],
+  grad: (node, dy, _attrs, b) => [b.reshapeLike(dy, node.inputs[0])],
   jvp: (args) => linearJvp(expandDimsOp, args),
 };

@@ -3,9 +3,8 @@ import type { Node } from "../graph/graph.js";
 import type { ConcreteShape, Dim, Shape } from "../graph/shape.js";
 import { broadcastShapes, formatShape, sizeOf } from "../graph/shape.js";
 import { ShapeError } from "../errors.js";
-import { sumToLike } from "../graph/builders.js";
 import { binaryKernel } from "./kernels.js";
-import type { JvpArgs, OpDef } from "./types.js";
+import type { Builders, JvpArgs, OpDef, PublicSpec } from "./types.js";
 import { q } from "../messages.js";
 
 type NoAttrs = Record<string, never>;
@@ -16,8 +15,8 @@ export function batchShape(batch: number, shape: ConcreteShape, rank: number): n
 }
 
 /** Reduces a broadcast gradient back to an input's shape: the one shared `unbroadcast`. */
-export function unbroadcast(g: Node, x: Node): Node {
-  return sumToLike(g, x);
+export function unbroadcast(b: Builders, g: Node, x: Node): Node {
+  return b.sumToLike(g, x);
 }
 
 /** Applies a linear kernel to each of the B tangents of input `which` (other inputs as primal values). */
@@ -46,9 +45,9 @@ function derivKernel(expr: string): (x: Float64Array, y: Float64Array, d: Float6
 
 /**
  * An elementwise op y = f(x): `f` and `deriv` are JS expressions in x (and y, the output), compiled
- * once; `grad` is the gradient rule in graph ops. A null deriv means zero tangents.
+ * once; `grad` is the gradient rule, built with the builders `b` it is handed. A null deriv means zero tangents.
  */
-export function unaryOp(f: string, grad: (node: Node, dy: Node) => Node | null, deriv: string | null): OpDef<NoAttrs> {
+export function unaryOp(f: string, grad: (node: Node, dy: Node, b: Builders) => Node | null, deriv: string | null): OpDef<NoAttrs> {
   const kernel = unaryKernel(f);
   const dk = deriv === null ? null : derivKernel(deriv);
   return {
@@ -57,7 +56,7 @@ export function unaryOp(f: string, grad: (node: Node, dy: Node) => Node | null, 
     kernel(inputs, out) {
       kernel(inputs[0].data, out.data);
     },
-    grad: (node, dy) => [grad(node, dy)],
+    grad: (node, dy, _attrs, b) => [grad(node, dy, b)],
     jvp({ inputs, out, tangents, batch, alloc, memo }) {
       const t = tangents[0];
       if (!t || !dk) return null;
@@ -83,7 +82,7 @@ const scaled = binaryKernel("x * y");
  */
 export function binaryOp(
   f: string,
-  grad: (node: Node, dy: Node) => [Node | null, Node | null],
+  grad: (node: Node, dy: Node, b: Builders) => [Node | null, Node | null],
   partials: [number | string, number | string],
 ): OpDef<NoAttrs> {
   const kernel = binaryKernel(f);
@@ -94,7 +93,7 @@ export function binaryOp(
     kernel(inputs, out) {
       kernel(inputs[0].data, inputs[0].shape, inputs[1].data, inputs[1].shape, out.data, out.shape);
     },
-    grad,
+    grad: (node, dy, _attrs, b) => grad(node, dy, b),
     // ż = ∂z/∂a · ȧ + ∂z/∂b · ḃ, each tangent broadcast against the output shape.
     jvp({ inputs, out, tangents, batch, alloc, memo }) {
       const outShape = out.shape, rank = outShape.length, n = out.data.length;
@@ -156,3 +155,18 @@ export const noGradient = (node: Node): null[] => node.inputs.map(() => null);
 
 /** The logistic function 1/(1+e⁻ˣ) of `x` as a JS expression, stable for large |x|. */
 export const LOGISTIC = "(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))";
+
+/** The spec declaration of an elementwise op of one input and no attributes. */
+export function unarySpec(description: string, op: string, build: (b: Builders, x: Node, name: string | undefined) => Node): PublicSpec {
+  return { description, op, inputs: "Exactly one input: the tensor x.", attrs: {}, build: (b, [x], _a, name) => build(b, x, name) };
+}
+
+/** The spec declaration of a broadcasting elementwise op of two inputs and no attributes. */
+export function binarySpec(description: string, op: string, build: (b: Builders, x: Node, y: Node, name: string | undefined) => Node): PublicSpec {
+  return { description, op, inputs: "Exactly two inputs: [x, y].", attrs: {}, build: (b, [x, y], _a, name) => build(b, x, y, name) };
+}
+
+/** [a ≥ c] elementwise as 1 or 0 (broadcasting), built as 1 − step(c − a): ops with zero gradient, like TF's greater_equal masks. */
+export function atLeast(b: Builders, a: Node, c: Node): Node {
+  return b.subtract(1, b.step(b.subtract(c, a)));
+}

@@ -1,10 +1,9 @@
-import { multiply, reduceSum, softmax, subtract } from "../graph/builders.js";
 import { axisView } from "./helpers.js";
-import { checkAxis, softmaxKernel } from "./softmax.js";
-import type { AttrMap, OpDef } from "./types.js";
+import { checkAxis, classAxisSpec, softmaxKernel } from "./softmax.js";
+import type { PublicOpDef } from "./types.js";
 
 /** log softmax(x) along axis, stable.  Gradient: dy − softmax(x) ⊙ Σ_axis dy */
-export const logSoftmaxOp: OpDef<AttrMap["log_softmax"]> = {
+export const logSoftmaxOp: PublicOpDef<{ axis: number }> = {
   arity: 1,
   shape([x], { axis }, node) {
     checkAxis(x.length, axis, node);
@@ -14,7 +13,7 @@ export const logSoftmaxOp: OpDef<AttrMap["log_softmax"]> = {
     const { outer, len, inner } = axisView(x.shape, axis);
     softmaxKernel(x.data, out.data, outer, len, inner, true);
   },
-  grad: (node, dy, { axis }) => [subtract(dy, multiply(softmax(node.inputs[0], axis), reduceSum(dy, axis, true)))],
+  grad: (node, dy, { axis }, b) => [b.subtract(dy, b.multiply(b.softmax(node.inputs[0], axis), b.reduceSum(dy, axis, true)))],
   // d log softmax = ẋ − Σ_axis softmax ⊙ ẋ, with softmax = exp(output)
   jvp({ out, tangents: [t], batch, alloc, attrs: { axis } }) {
     if (!t) return null;
@@ -30,4 +29,5 @@ export const logSoftmaxOp: OpDef<AttrMap["log_softmax"]> = {
     }
     return res;
   },
+  spec: classAxisSpec("Log-softmax along an axis, computed stably (tf.nn.log_softmax).", "log_softmax: x - logsumexp(x) along axis.", "Exactly one input: the logits.", (b, [x], axis, name) => b.logSoftmax(x, axis, name)),
 };

@@ -1,6 +1,8 @@
-import { divide } from "../graph/builders.js";
-import { unaryOp } from "./helpers.js";
-import type { OpDef } from "./types.js";
+import { unaryOp, unarySpec } from "./helpers.js";
+import type { PublicOpDef } from "./types.js";
 
 /** Natural log.  d/dx log x = 1/x */
-export const logOp: OpDef<Record<string, never>> = unaryOp("Math.log(x)", (n, dy) => divide(dy, n.inputs[0]), "1 / x");
+export const logOp: PublicOpDef<Record<string, never>> = {
+  ...unaryOp("Math.log(x)", (n, dy, b) => b.divide(dy, n.inputs[0]), "1 / x"),
+  spec: unarySpec("Elementwise natural logarithm (tf.math.log).", "log: natural logarithm.", (b, x, name) => b.log(x, name)),
+};

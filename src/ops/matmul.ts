@@ -1,17 +1,17 @@
-import { matmul } from "../graph/builders.js";
 import { ShapeError } from "../errors.js";
 import { formatShape } from "../graph/shape.js";
 import { matmulKernel } from "./kernels.js";
-import type { AttrMap, OpDef } from "./types.js";
+import type { PublicOpDef } from "./types.js";
 import { q } from "../messages.js";
 
-type A = AttrMap["matmul"];
+/** matmul's attributes: TF's transpose_a / transpose_b. */
+type A = { transposeA?: boolean; transposeB?: boolean };
 
 /**
  * C = op(A)·op(B) for rank-2 tensors (TF's MatMul with transpose_a / transpose_b).
  * Gradients (TF's MatMulGrad):  plain: dA = dC·Bᵀ, dB = Aᵀ·dC;  transposed inputs swap roles.
  */
-export const matmulOp: OpDef<A> = {
+export const matmulOp: PublicOpDef<A> = {
   arity: 2,
   shape([a, b], { transposeA, transposeB }, node) {
     if (a.length !== 2 || b.length !== 2) throw new ShapeError(`node '${q(node)}': matmul needs rank-2 inputs, got ${formatShape(a)} and ${formatShape(b)}`, node);
@@ -27,12 +27,12 @@ export const matmulOp: OpDef<A> = {
     if (k !== (transposeB ? b.shape[1] : b.shape[0])) throw new ShapeError(`matmul inner dimensions differ at run time: [${a.shape}] · [${b.shape}]`);
     matmulKernel(a.data, b.data, out.data, out.shape[0], k, out.shape[1], transposeA, transposeB);
   },
-  grad(node, dy, { transposeA = false, transposeB = false }) {
-    const [a, b] = node.inputs;
-    if (!transposeA && !transposeB) return [matmul(dy, b, { transposeB: true }), matmul(a, dy, { transposeA: true })];
-    if (!transposeA && transposeB) return [matmul(dy, b), matmul(dy, a, { transposeA: true })];
-    if (transposeA && !transposeB) return [matmul(b, dy, { transposeB: true }), matmul(a, dy)];
-    return [matmul(b, dy, { transposeA: true, transposeB: true }), matmul(dy, a, { transposeA: true, transposeB: true })];
+  grad(node, dy, { transposeA = false, transposeB = false }, b) {
+    const [x, y] = node.inputs;
+    if (!transposeA && !transposeB) return [b.matmul(dy, y, { transposeB: true }), b.matmul(x, dy, { transposeA: true })];
+    if (!transposeA && transposeB) return [b.matmul(dy, y), b.matmul(dy, x, { transposeA: true })];
+    if (transposeA && !transposeB) return [b.matmul(y, dy, { transposeB: true }), b.matmul(x, dy)];
+    return [b.matmul(y, dy, { transposeA: true, transposeB: true }), b.matmul(dy, x, { transposeA: true, transposeB: true })];
   },
   // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB), for all B tangents in two large products.
   jvp({ inputs: [a, b], out, tangents: [ta, tb], batch, alloc, firstNeeded = 0, attrs: { transposeA = false, transposeB = false } }) {
@@ -80,6 +80,16 @@ export const matmulOp: OpDef<A> = {
       }
     }
     return res;
+  },
+  spec: {
+    description: "Matrix product of two rank-2 tensors (tf.linalg.matmul).",
+    op: "matmul: matrix product a · b.",
+    inputs: "Exactly two inputs: [a, b].",
+    attrs: {
+      transpose_a: { api: "transposeA", type: "boolean", description: "Transpose a before multiplying (default false)." },
+      transpose_b: { api: "transposeB", type: "boolean", description: "Transpose b before multiplying (default false)." },
+    },
+    build: (b, [x, y], a, name) => b.matmul(x, y, { transposeA: a.transposeA as boolean | undefined, transposeB: a.transposeB as boolean | undefined, name }),
   },
 };
 

@@ -1,13 +1,15 @@
-import { multiply } from "../graph/builders.js";
-import { binaryOp, unbroadcast } from "./helpers.js";
-import type { OpDef } from "./types.js";
+import { binaryOp, binarySpec, unbroadcast } from "./helpers.js";
+import type { PublicOpDef } from "./types.js";
 
-/** a · b elementwise, broadcasting.  ∂/∂a = b, ∂/∂b = a */
-export const multiplyOp: OpDef<Record<string, never>> = binaryOp(
-  "x * y",
-  (n, dy) => {
-    const [a, b] = n.inputs;
-    return [unbroadcast(multiply(dy, b), a), unbroadcast(multiply(dy, a), b)];
-  },
-  ["y", "x"],
-);
+/** x · y elementwise, broadcasting.  ∂/∂x = y, ∂/∂y = x */
+export const multiplyOp: PublicOpDef<Record<string, never>> = {
+  ...binaryOp(
+    "x * y",
+    (n, dy, b) => {
+      const [x, y] = n.inputs;
+      return [unbroadcast(b, b.multiply(dy, y), x), unbroadcast(b, b.multiply(dy, x), y)];
+    },
+    ["y", "x"],
+  ),
+  spec: binarySpec("Elementwise x * y with NumPy/TF broadcasting (tf.math.multiply; not a matrix product).", "multiply: x * y.", (b, x, y, name) => b.multiply(x, y, name)),
+};

@@ -1,8 +1,8 @@
 import { noGradient } from "./helpers.js";
-import type { AttrMap, OpDef } from "./types.js";
+import type { OpDef } from "./types.js";
 
 /** The number of elements a mean averages over, known at run time (a scalar); no gradient. */
-export const reductionSizeOp: OpDef<AttrMap["reduction_size"]> = {
+export const reductionSizeOp: OpDef<{ axis?: number[] | null }> = {
   arity: 1,
   shape: () => [],
   kernel([x], out, { axis }) {

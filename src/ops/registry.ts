@@ -1,4 +1,5 @@
-// The op table: one entry per op, each from its own file. Its type makes a missing op or rule a compile error.
+// The op table: one line per op, each op declared once in its own file. Everything else that lists ops
+// (OpName, the spec loader, expr, the JSON Schema, the gradient-check table) is derived from these tables.
 import { addOp } from "./add.js";
 import { broadcastLikeOp } from "./broadcast-like.js";
 import { concatOp } from "./concat.js";
@@ -35,19 +36,19 @@ import { tanhOp } from "./tanh.js";
 import { tanhGradOp } from "./tanh-grad.js";
 import { sigmoidGradOp } from "./sigmoid-grad.js";
 import { transposeOp } from "./transpose.js";
-import type { OpTable } from "./types.js";
+import { maximumOp } from "./maximum.js";
+import { reduceMaxOp } from "./reduce-max.js";
+import type { OpDef, PublicOpDef } from "./types.js";
 
-/** Every op's shape rule, kernel, gradient rule and JVP rule, by op name. */
-export const OPS: OpTable = {
-  placeholder: placeholderOp,
-  variable: variableOp,
-  constant: constantOp,
+/** Ops usable in specs and expr (and the API): each declares its spec attributes, schema text and builder call. */
+export const PUBLIC_OPS = {
   matmul: matmulOp,
   add: addOp,
   subtract: subtractOp,
   multiply: multiplyOp,
   divide: divideOp,
   squared_difference: squaredDifferenceOp,
+  maximum: maximumOp,
   negative: negativeOp,
   square: squareOp,
   exp: expOp,
@@ -56,30 +57,50 @@ export const OPS: OpTable = {
   sigmoid: sigmoidOp,
   relu: reluOp,
   softplus: softplusOp,
+  identity: identityOp,
+  stop_gradient: stopGradientOp,
+  reduce_sum: reduceSumOp,
+  reduce_mean: reduceMeanOp,
+  reduce_max: reduceMaxOp,
+  reshape: reshapeOp,
+  transpose: transposeOp,
+  concat: concatOp,
+  slice: sliceOp,
+  softmax: softmaxOp,
+  log_softmax: logSoftmaxOp,
+  softmax_cross_entropy_with_logits: softmaxCrossEntropyOp,
+} as const satisfies Readonly<Record<string, PublicOpDef<never>>>;
+
+/** Source ops: nodes made by graph.placeholder / variable / constant (in specs, nodes of their own kind). */
+export const SOURCE_OPS = {
+  placeholder: placeholderOp,
+  variable: variableOp,
+  constant: constantOp,
+} as const satisfies Readonly<Record<string, OpDef<never>>>;
+
+/** Internal ops: built only by gradient rules and builders (the fused gradients, shape plumbing). */
+export const INTERNAL_OPS = {
   step: stepOp,
   tanh_grad: tanhGradOp,
   sigmoid_grad: sigmoidGradOp,
-  identity: identityOp,
-  stop_gradient: stopGradientOp,
   ones_like: onesLikeOp,
-  reduce_sum: reduceSumOp,
-  reduce_mean: reduceMeanOp,
   reduction_size: reductionSizeOp,
   broadcast_like: broadcastLikeOp,
   sum_to_like: sumToLikeOp,
   expand_dims: expandDimsOp,
-  reshape: reshapeOp,
   reshape_like: reshapeLikeOp,
-  transpose: transposeOp,
-  concat: concatOp,
-  slice: sliceOp,
   pad: padOp,
-  softmax: softmaxOp,
-  log_softmax: logSoftmaxOp,
-  softmax_cross_entropy_with_logits: softmaxCrossEntropyOp,
-};
+} as const satisfies Readonly<Record<string, OpDef<never>>>;
+
+/** Every op's shape rule, kernel, gradient rule and JVP rule, by op name. */
+export const OPS = { ...SOURCE_OPS, ...PUBLIC_OPS, ...INTERNAL_OPS };
 
 /** True if `name` is an op of the table. */
-export function isOpName(name: string): name is keyof OpTable {
+export function isOpName(name: string): name is keyof typeof OPS {
   return Object.prototype.hasOwnProperty.call(OPS, name);
+}
+
+/** True if `name` is a public op (usable in specs and expr). */
+export function isPublicOpName(name: string): name is keyof typeof PUBLIC_OPS {
+  return Object.prototype.hasOwnProperty.call(PUBLIC_OPS, name);
 }

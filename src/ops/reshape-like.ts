@@ -1,5 +1,4 @@
 import { ShapeError } from "../errors.js";
-import { reshapeLike } from "../graph/builders.js";
 import { linearJvp } from "./helpers.js";
 import type { OpDef } from "./types.js";
 
@@ -11,6 +10,6 @@ export const reshapeLikeOp: OpDef<Record<string, never>> = {
     if (x.data.length !== out.data.length) throw new ShapeError(`reshape_like: ${x.data.length} elements cannot become [${out.shape}]`);
     out.data.set(x.data);
   },
-  grad: (node, dy) => [reshapeLike(dy, node.inputs[0]), null],
+  grad: (node, dy, _attrs, b) => [b.reshapeLike(dy, node.inputs[0]), null],
   jvp: (args) => linearJvp(reshapeLikeOp, args),
 };

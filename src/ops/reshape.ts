@@ -1,13 +1,12 @@
 import { ShapeError } from "../errors.js";
-import { reshapeLike } from "../graph/builders.js";
 import type { Dim } from "../graph/shape.js";
 import { formatShape, staticSize } from "../graph/shape.js";
 import { linearJvp } from "./helpers.js";
-import type { AttrMap, OpDef } from "./types.js";
+import type { PublicOpDef } from "./types.js";
 import { q } from "../messages.js";
 
 /** Row-major reshape; one target dim may be −1.  Gradient: reshape dy back to x's shape. */
-export const reshapeOp: OpDef<AttrMap["reshape"]> = {
+export const reshapeOp: PublicOpDef<{ shape: number[] }> = {
   arity: 1,
   shape([x], { shape }, node) {
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= -1)) throw new ShapeError(`node '${q(node)}': reshape shape must be integers ≥ −1, got ${JSON.stringify(shape)}`, node);
@@ -25,6 +24,15 @@ export const reshapeOp: OpDef<AttrMap["reshape"]> = {
     if (x.data.length !== out.data.length) throw new ShapeError(`reshape: ${x.data.length} elements cannot become [${out.shape}]`);
     out.data.set(x.data);
   },
-  grad: (node, dy) => [reshapeLike(dy, node.inputs[0])],
+  grad: (node, dy, _attrs, b) => [b.reshapeLike(dy, node.inputs[0])],
   jvp: (args) => linearJvp(reshapeOp, args),
+  spec: {
+    description: "Same elements, new shape (tf.reshape).",
+    op: "reshape: same elements in row-major order, new shape.",
+    inputs: "Exactly one input: the tensor to reshape.",
+    attrs: {
+      shape: { api: "shape", type: "integers", minimum: -1, required: true, description: "Target shape; at most one entry may be -1, meaning \"whatever size makes the element count match\"." },
+    },
+    build: (b, [x], a, name) => b.reshape(x, a.shape as number[], name),
+  },
 };

@@ -1,4 +1,3 @@
-import { multiply, sigmoidGrad, subtract } from "../graph/builders.js";
 import { binaryOp, sameShapes } from "./helpers.js";
 import type { OpDef } from "./types.js";
 
@@ -9,9 +8,9 @@ import type { OpDef } from "./types.js";
 export const sigmoidGradOp: OpDef<Record<string, never>> = {
   ...binaryOp(
   "y * x * (1 - x)",
-  (n, g) => {
+  (n, g, b) => {
     const [y, dy] = n.inputs;
-    return [multiply(g, multiply(dy, subtract(1, multiply(2, y)))), sigmoidGrad(y, g)];
+    return [b.multiply(g, b.multiply(dy, b.subtract(1, b.multiply(2, y)))), b.sigmoidGrad(y, g)];
   },
   ["y * (1 - 2 * x)", "x * (1 - x)"],
 ),

@@ -1,14 +1,13 @@
 import { ShapeError } from "../errors.js";
-import { expandDims, logSoftmax, multiply, negative, reduceSum, softmax, subtract } from "../graph/builders.js";
 import { axisView, sameShapes } from "./helpers.js";
-import { checkAxis, softmaxKernel } from "./softmax.js";
-import type { AttrMap, OpDef } from "./types.js";
+import { checkAxis, classAxisSpec, softmaxKernel } from "./softmax.js";
+import type { PublicOpDef } from "./types.js";
 
 /**
  * Per-example loss ℓ = −Σ_axis y ⊙ log softmax(z) (TF's softmax_cross_entropy_with_logits; the class axis is removed).
  * Gradients, with ŝ = softmax(z):  ∂ℓ/∂z = ŝ·Σ_axis y − y  (= ŝ − y for one-hot labels),  ∂ℓ/∂y = −log softmax(z).
  */
-export const softmaxCrossEntropyOp: OpDef<AttrMap["softmax_cross_entropy_with_logits"]> = {
+export const softmaxCrossEntropyOp: PublicOpDef<{ axis: number }> = {
   arity: 2,
   shape([y, z], { axis }, node) {
     const s = sameShapes([y, z], node, "labels and logits");
@@ -25,12 +24,12 @@ export const softmaxCrossEntropyOp: OpDef<AttrMap["softmax_cross_entropy_with_lo
       o[a * inner + j] = loss;
     }
   },
-  grad(node, dy, { axis }) {
+  grad(node, dy, { axis }, b) {
     const [y, z] = node.inputs;
-    const g = expandDims(dy, [axis]);
+    const g = b.expandDims(dy, [axis]);
     return [
-      negative(multiply(g, logSoftmax(z, axis))),
-      multiply(g, subtract(multiply(softmax(z, axis), reduceSum(y, axis, true)), y)),
+      b.negative(b.multiply(g, b.logSoftmax(z, axis))),
+      b.multiply(g, b.subtract(b.multiply(b.softmax(z, axis), b.reduceSum(y, axis, true)), y)),
     ];
   },
   // ℓ̇ = −Σ ẏ ⊙ log ŝ − Σ y ⊙ ż + (Σ y)(Σ ŝ ⊙ ż)
@@ -54,6 +53,12 @@ export const softmaxCrossEntropyOp: OpDef<AttrMap["softmax_cross_entropy_with_lo
     }
     return res;
   },
+  spec: classAxisSpec(
+    "Per-example cross-entropy between label distributions and softmax(logits) (tf.nn.softmax_cross_entropy_with_logits); the class axis is removed.",
+    "softmax_cross_entropy_with_logits: -sum(labels * log_softmax(logits)) along axis.",
+    "Exactly two inputs: [labels, logits]. Gradients do not flow into labels.",
+    (b, [labels, logits], axis, name) => b.softmaxCrossEntropyWithLogits(labels, logits, axis, name),
+  ),
 };
 
 function logSoftmaxOf(z: Float64Array, outer: number, len: number, inner: number): Float64Array {

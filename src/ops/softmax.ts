@@ -1,7 +1,7 @@
 import { ShapeError } from "../errors.js";
-import { multiply, reduceSum, subtract } from "../graph/builders.js";
 import { axisView } from "./helpers.js";
-import type { AttrMap, OpDef } from "./types.js";
+import type { Node } from "../graph/graph.js";
+import type { Builders, PublicOpDef, PublicSpec } from "./types.js";
 import { q } from "../messages.js";
 
 /** Stable softmax of `x` along an axis laid out as [outer, len, inner]; writes into `y`. */
@@ -27,8 +27,19 @@ export function checkAxis(rank: number, axis: number, node: string): void {
   if (!Number.isInteger(axis) || axis < 0 || axis >= rank) throw new ShapeError(`node '${q(node)}': axis ${axis} is out of range for rank ${rank}`, node);
 }
 
+/** The spec declaration of an op along a class axis (softmax, log_softmax, softmax_cross_entropy_with_logits): attribute axis, default -1. */
+export function classAxisSpec(description: string, op: string, inputs: string, build: (b: Builders, x: Node[], axis: number, name: string | undefined) => Node): PublicSpec {
+  return {
+    description,
+    op,
+    inputs,
+    attrs: { axis: { api: "axis", type: "integer", default: -1, trailing: true, description: "The class axis (default -1, the last axis)." } },
+    build: (b, x, a, name) => build(b, x, a.axis as number, name),
+  };
+}
+
 /** s = softmax(x) along axis.  Gradient: s ⊙ (dy − Σ_axis dy ⊙ s) */
-export const softmaxOp: OpDef<AttrMap["softmax"]> = {
+export const softmaxOp: PublicOpDef<{ axis: number }> = {
   arity: 1,
   shape([x], { axis }, node) {
     checkAxis(x.length, axis, node);
@@ -38,7 +49,7 @@ export const softmaxOp: OpDef<AttrMap["softmax"]> = {
     const { outer, len, inner } = axisView(x.shape, axis);
     softmaxKernel(x.data, out.data, outer, len, inner, false);
   },
-  grad: (node, dy, { axis }) => [multiply(node, subtract(dy, reduceSum(multiply(dy, node), axis, true)))],
+  grad: (node, dy, { axis }, b) => [b.multiply(node, b.subtract(dy, b.reduceSum(b.multiply(dy, node), axis, true)))],
   // ṡ = s ⊙ (ẋ − Σ_axis s ⊙ ẋ)
   jvp({ out, tangents: [t], batch, alloc, attrs: { axis } }) {
     if (!t) return null;
@@ -54,4 +65,5 @@ export const softmaxOp: OpDef<AttrMap["softmax"]> = {
     }
     return res;
   },
+  spec: classAxisSpec("Softmax along an axis (tf.nn.softmax).", "softmax: exp(x) / sum(exp(x)) along axis.", "Exactly one input: the logits.", (b, [x], axis, name) => b.softmax(x, axis, name)),
 };

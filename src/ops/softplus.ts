@@ -1,6 +1,8 @@
-import { multiply, sigmoid } from "../graph/builders.js";
-import { unaryOp, LOGISTIC } from "./helpers.js";
-import type { OpDef } from "./types.js";
+import { unaryOp, unarySpec, LOGISTIC } from "./helpers.js";
+import type { PublicOpDef } from "./types.js";
 
 /** log(1 + eˣ), stable.  d/dx softplus x = σ(x) */
-export const softplusOp: OpDef<Record<string, never>> = unaryOp("x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))", (n, dy) => multiply(dy, sigmoid(n.inputs[0])), LOGISTIC);
+export const softplusOp: PublicOpDef<Record<string, never>> = {
+  ...unaryOp("x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))", (n, dy, b) => b.multiply(dy, b.sigmoid(n.inputs[0])), LOGISTIC),
+  spec: unarySpec("Elementwise log(1+e^x), computed stably (tf.math.softplus).", "softplus: log(1+e^x).", (b, x, name) => b.softplus(x, name)),
+};

@@ -1,7 +1,7 @@
 import { GraphError } from "../errors.js";
-import type { AttrMap, OpDef } from "./types.js";
+import type { OpDef } from "./types.js";
 
-function source<K extends "placeholder" | "variable" | "constant">(kind: K): OpDef<AttrMap[K]> {
+function source<K extends "placeholder" | "variable" | "constant">(kind: K): OpDef<Record<string, never>> {
   return {
     arity: 0,
     shape: () => {

@@ -1,14 +1,16 @@
-import { multiply, negative, subtract } from "../graph/builders.js";
-import { binaryOp, unbroadcast } from "./helpers.js";
-import type { OpDef } from "./types.js";
+import { binaryOp, binarySpec, unbroadcast } from "./helpers.js";
+import type { PublicOpDef } from "./types.js";
 
-/** (a − b)², broadcasting.  ∂/∂a = 2(a − b), ∂/∂b = −2(a − b) */
-export const squaredDifferenceOp: OpDef<Record<string, never>> = binaryOp(
-  "(x - y) * (x - y)",
-  (n, dy) => {
-    const [a, b] = n.inputs;
-    const g = multiply(dy, multiply(2, subtract(a, b)));
-    return [unbroadcast(g, a), unbroadcast(negative(g), b)];
-  },
-  ["2 * (x - y)", "-2 * (x - y)"],
-);
+/** (x − y)², broadcasting.  ∂/∂x = 2(x − y), ∂/∂y = −2(x − y) */
+export const squaredDifferenceOp: PublicOpDef<Record<string, never>> = {
+  ...binaryOp(
+    "(x - y) * (x - y)",
+    (n, dy, b) => {
+      const [x, y] = n.inputs;
+      const g = b.multiply(dy, b.multiply(2, b.subtract(x, y)));
+      return [unbroadcast(b, g, x), unbroadcast(b, b.negative(g), y)];
+    },
+    ["2 * (x - y)", "-2 * (x - y)"],
+  ),
+  spec: binarySpec("Elementwise (x - y)² with NumPy/TF broadcasting (tf.math.squared_difference).", "squared_difference: (x - y)².", (b, x, y, name) => b.squaredDifference(x, y, name)),
+};

@@ -1,10 +1,8 @@
-import { negative } from "../graph/builders.js";
-import { binaryOp, unbroadcast } from "./helpers.js";
-import type { OpDef } from "./types.js";
+import { binaryOp, binarySpec, unbroadcast } from "./helpers.js";
+import type { PublicOpDef } from "./types.js";
 
 /** a − b, broadcasting.  ∂/∂a = 1, ∂/∂b = −1 */
-export const subtractOp: OpDef<Record<string, never>> = binaryOp(
-  "x - y",
-  (n, dy) => [unbroadcast(dy, n.inputs[0]), unbroadcast(negative(dy), n.inputs[1])],
-  [1, -1],
-);
+export const subtractOp: PublicOpDef<Record<string, never>> = {
+  ...binaryOp("x - y", (n, dy, b) => [unbroadcast(b, dy, n.inputs[0]), unbroadcast(b, b.negative(dy), n.inputs[1])], [1, -1]),
+  spec: binarySpec("Elementwise x - y with NumPy/TF broadcasting (tf.math.subtract).", "subtract: x - y.", (b, x, y, name) => b.subtract(x, y, name)),
+};

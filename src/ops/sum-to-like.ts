@@ -1,5 +1,4 @@
 import { ShapeError } from "../errors.js";
-import { broadcastLike } from "../graph/builders.js";
 import { formatShape } from "../graph/shape.js";
 import { linearJvp } from "./helpers.js";
 import { sumToShape } from "./kernels.js";
@@ -19,6 +18,6 @@ export const sumToLikeOp: OpDef<Record<string, never>> = {
   kernel([g], out) {
     sumToShape(g.data, g.shape, out.data, out.shape);
   },
-  grad: (node, dy) => [broadcastLike(dy, node.inputs[0]), null],
+  grad: (node, dy, _attrs, b) => [b.broadcastLike(dy, node.inputs[0]), null],
   jvp: (args) => linearJvp(sumToLikeOp, args),
 };

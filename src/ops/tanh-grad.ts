@@ -1,4 +1,3 @@
-import { multiply, tanhGrad } from "../graph/builders.js";
 import { binaryOp, sameShapes } from "./helpers.js";
 import type { OpDef } from "./types.js";
 
@@ -9,9 +8,9 @@ import type { OpDef } from "./types.js";
 export const tanhGradOp: OpDef<Record<string, never>> = {
   ...binaryOp(
   "y * (1 - x * x)",
-  (n, g) => {
+  (n, g, b) => {
     const [y, dy] = n.inputs;
-    return [multiply(g, multiply(-2, multiply(y, dy))), tanhGrad(y, g)];
+    return [b.multiply(g, b.multiply(-2, b.multiply(y, dy))), b.tanhGrad(y, g)];
   },
   ["-2 * x * y", "1 - x * x"],
 ),

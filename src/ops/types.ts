@@ -1,51 +1,20 @@
 import type { Node } from "../graph/graph.js";
 import type { Dim, Shape } from "../graph/shape.js";
 import type { Tensor } from "../graph/tensor.js";
+import type * as builders from "../graph/builders.js";
+import type { OPS, PUBLIC_OPS } from "./registry.js";
 
-/** Attributes of each op, by op name (camelCase, as in the programming API). */
-export interface AttrMap {
-  placeholder: Record<string, never>;
-  variable: Record<string, never>;
-  constant: Record<string, never>;
-  matmul: { transposeA?: boolean; transposeB?: boolean };
-  add: Record<string, never>;
-  subtract: Record<string, never>;
-  multiply: Record<string, never>;
-  divide: Record<string, never>;
-  squared_difference: Record<string, never>;
-  negative: Record<string, never>;
-  square: Record<string, never>;
-  exp: Record<string, never>;
-  log: Record<string, never>;
-  tanh: Record<string, never>;
-  sigmoid: Record<string, never>;
-  relu: Record<string, never>;
-  softplus: Record<string, never>;
-  step: Record<string, never>;
-  tanh_grad: Record<string, never>;
-  sigmoid_grad: Record<string, never>;
-  identity: Record<string, never>;
-  stop_gradient: Record<string, never>;
-  ones_like: Record<string, never>;
-  reduce_sum: { axis?: number[] | null; keepDims?: boolean };
-  reduce_mean: { axis?: number[] | null; keepDims?: boolean };
-  reduction_size: { axis?: number[] | null };
-  broadcast_like: Record<string, never>;
-  sum_to_like: Record<string, never>;
-  expand_dims: { axis: number[] };
-  reshape: { shape: number[] };
-  reshape_like: Record<string, never>;
-  transpose: { perm: number[] };
-  concat: { axis: number };
-  slice: { begin: number[]; size: number[] };
-  pad: { before: number[]; after: number[] };
-  softmax: { axis: number };
-  log_softmax: { axis: number };
-  softmax_cross_entropy_with_logits: { axis: number };
-}
+/** The graph builders (src/graph/builders.ts), handed to gradient rules and spec builds so that op files never import the graph at run time. */
+export type Builders = typeof builders;
 
-/** Every op hessflow knows. */
-export type OpName = keyof AttrMap;
+/** Every op hessflow knows: the registry's keys. */
+export type OpName = keyof typeof OPS;
+
+/** Ops usable in specs and `expr` (the registry's PUBLIC_OPS). */
+export type PublicOpName = keyof typeof PUBLIC_OPS;
+
+/** Attributes of each op, by op name (API names, camelCase), as its op file declares them. */
+export type AttrMap = { [K in OpName]: (typeof OPS)[K] extends OpDef<infer A> ? A : never };
 
 /** Inputs of a batched Jacobian-vector product: B tangents per input, batch-major, null for a zero tangent. */
 export interface JvpArgs<A> {
@@ -70,11 +39,49 @@ export interface OpDef<A> {
   shape(inputs: readonly Shape[], attrs: A, node: string): Dim[];
   /** Computes `out.data` (already allocated with the output's concrete shape) from the inputs. */
   kernel(inputs: readonly Tensor[], out: Tensor, attrs: A): void;
-  /** Vector-Jacobian product built with graph ops: one cotangent per input, null where there is none. */
-  grad(node: Node, dy: Node, attrs: A): (Node | null)[];
+  /** Vector-Jacobian product built with the builders `b`: one cotangent per input, null where there is none. */
+  grad(node: Node, dy: Node, attrs: A, b: Builders): (Node | null)[];
   /** Batched forward-mode derivative: the output's B tangents (length B·size), or null if all are zero. */
   jvp(args: JvpArgs<A>): Float64Array | null;
 }
 
-/** The op table's type: a missing op, or an op missing a rule, fails to compile. */
-export type OpTable = { readonly [K in OpName]: OpDef<AttrMap[K]> };
+/** How one spec attribute (TF's snake_case name, the key it is declared under) maps onto the API's attribute. */
+export interface AttrDecl {
+  /** The attribute's name in the API (camelCase), e.g. "transposeA" for transpose_a. */
+  readonly api: string;
+  /** JSON type: a boolean, one integer, one integer or a list of them ("axes"), or a list of integers. */
+  readonly type: "boolean" | "integer" | "axes" | "integers";
+  /** Smallest allowed element of an "integers" list. */
+  readonly minimum?: number;
+  /** True when an op node must give it (an expr may still give it as trailing numbers, see `trailing`). */
+  readonly required?: boolean;
+  /** Its value when omitted; undefined leaves the builder's own default. */
+  readonly default?: number | boolean;
+  /** In expr, trailing numeric arguments give this attribute, as in reduce_sum(x, 0). */
+  readonly trailing?: boolean;
+  /** What it means, for the JSON Schema (editors show it). */
+  readonly description: string;
+}
+
+/** Attribute values in API names, as a spec (or expr) gives them. */
+export type SpecAttrs = Readonly<Record<string, boolean | number | number[] | undefined>>;
+
+/** What makes an op public (usable in specs and expr): its attributes, its schema text and the builder call. */
+export interface PublicSpec {
+  /** Schema branch description: what the op computes, with TF's name. */
+  readonly description: string;
+  /** Description of the `op` property, e.g. "matmul: matrix product a · b.". */
+  readonly op: string;
+  /** Description of the `inputs` property, e.g. "Exactly two inputs: [a, b].". */
+  readonly inputs: string;
+  /** Attributes by spec name (TF's snake_case). */
+  readonly attrs: Readonly<Record<string, AttrDecl>>;
+  /** Builds the node with the public builder `b` (API attribute names). */
+  build(b: Builders, inputs: Node[], attrs: SpecAttrs, name: string | undefined): Node;
+}
+
+/** A public op: an OpDef with its spec declaration. */
+export interface PublicOpDef<A> extends OpDef<A> {
+  /** How specs and expr use it. */
+  readonly spec: PublicSpec;
+}

@@ -8,7 +8,8 @@ import * as B from "../graph/builders.js";
 import { Graph, type Node } from "../graph/graph.js";
 import type { Initializer } from "../graph/initializers.js";
 import { fromNested, type NestedArray, type Tensor } from "../graph/tensor.js";
-import { isOpName } from "../ops/registry.js";
+import { isOpName, isPublicOpName, PUBLIC_OPS } from "../ops/registry.js";
+import type { PublicSpec, SpecAttrs } from "../ops/types.js";
 import { exprRefs, parseExpr, type Expr } from "./expr.js";
 import { problemError, problemOf } from "./problem.js";
 
@@ -190,50 +191,30 @@ function buildNode(graph: Graph, node: SpecNode, inputs: Node[], feedRank: (name
   }
 }
 
-/** The ops a spec may apply, with their number of inputs (null: one or more). */
-export const SPEC_OP_ARITY: Readonly<Record<string, number | null>> = {
-  matmul: 2, add: 2, subtract: 2, multiply: 2, divide: 2, squared_difference: 2,
-  negative: 1, square: 1, exp: 1, log: 1, tanh: 1, sigmoid: 1, relu: 1, softplus: 1,
-  identity: 1, stop_gradient: 1, reduce_sum: 1, reduce_mean: 1, reshape: 1, transpose: 1,
-  concat: null, slice: 1, softmax: 1, log_softmax: 1, softmax_cross_entropy_with_logits: 2,
-};
+/** The ops a spec may apply, with their number of inputs (null: one or more): the registry's public ops. */
+export const SPEC_OP_ARITY: Readonly<Record<string, number | null>> = Object.fromEntries(
+  Object.entries(PUBLIC_OPS).map(([op, def]) => [op, def.arity === "variadic" ? null : def.arity]),
+);
 
-/** Applies a spec op (TF snake_case name and attributes) through the public builders. */
+/** Applies a spec op (TF snake_case name and attributes) through the public builders, as its op file declares. */
 export function applyOp(op: string, x: Node[], a: Record<string, unknown>, name: string | undefined, label: string): Node {
   if (!isOpName(op)) throw new SpecError(`node '${q(label)}': unknown op '${q(op)}'`, label);
-  if (!Object.hasOwn(SPEC_OP_ARITY, op)) throw new SpecError(`node '${q(label)}': op '${q(op)}' is internal and cannot be used in a spec`, label);
+  if (!isPublicOpName(op)) throw new SpecError(`node '${q(label)}': op '${q(op)}' is internal and cannot be used in a spec`, label);
   const k = SPEC_OP_ARITY[op];
   if (k === null ? x.length < 1 : x.length !== k) {
     throw new SpecError(`node '${q(label)}': ${op} takes ${k === null ? "at least 1 input" : `${k} input${k === 1 ? "" : "s"}`}, got ${x.length}`, label);
   }
-  const axis = a.axis as number | number[] | undefined;
-  const one = (v: number | number[] | undefined, dflt: number) => (v === undefined ? dflt : Array.isArray(v) ? v[0] : v);
-  switch (op) {
-    case "matmul": return B.matmul(x[0], x[1], { transposeA: a.transpose_a as boolean, transposeB: a.transpose_b as boolean, name });
-    case "add": return B.add(x[0], x[1], name);
-    case "subtract": return B.subtract(x[0], x[1], name);
-    case "multiply": return B.multiply(x[0], x[1], name);
-    case "divide": return B.divide(x[0], x[1], name);
-    case "squared_difference": return B.squaredDifference(x[0], x[1], name);
-    case "negative": return B.negative(x[0], name);
-    case "square": return B.square(x[0], name);
-    case "exp": return B.exp(x[0], name);
-    case "log": return B.log(x[0], name);
-    case "tanh": return B.tanh(x[0], name);
-    case "sigmoid": return B.sigmoid(x[0], name);
-    case "relu": return B.relu(x[0], name);
-    case "softplus": return B.softplus(x[0], name);
-    case "identity": return B.identity(x[0], name);
-    case "stop_gradient": return B.stopGradient(x[0], name);
-    case "reduce_sum": return B.reduceSum(x[0], axis, a.keepdims as boolean, name);
-    case "reduce_mean": return B.reduceMean(x[0], axis, a.keepdims as boolean, name);
-    case "reshape": return B.reshape(x[0], a.shape as number[], name);
-    case "transpose": return B.transpose(x[0], a.perm as number[] | undefined, name);
-    case "concat": return B.concat(x, one(axis, 0), name);
-    case "slice": return B.slice(x[0], a.begin as number[], a.size as number[], name);
-    case "softmax": return B.softmax(x[0], one(axis, -1), name);
-    case "log_softmax": return B.logSoftmax(x[0], one(axis, -1), name);
-    case "softmax_cross_entropy_with_logits": return B.softmaxCrossEntropyWithLogits(x[0], x[1], one(axis, -1), name);
-    default: throw new SpecError(`node '${q(label)}': op '${q(op)}' is internal and cannot be used in a spec`, label);
+  const { spec } = PUBLIC_OPS[op];
+  return spec.build(B, x, apiAttrs(spec, a), name);
+}
+
+/** Spec attributes (snake_case) to the API's, with declared defaults; a list given for a one-integer attribute (an expr's trailing numbers) gives its first entry. */
+function apiAttrs(spec: PublicSpec, a: Record<string, unknown>): SpecAttrs {
+  const out: Record<string, SpecAttrs[string]> = {};
+  for (const [key, decl] of Object.entries(spec.attrs)) {
+    let v = (a[key] === undefined ? decl.default : a[key]) as SpecAttrs[string];
+    if (decl.type === "integer" && Array.isArray(v)) v = v[0];
+    out[decl.api] = v;
   }
+  return out;
 }

@@ -9,6 +9,8 @@ import { compilePlan } from "../session/plan.js";
 import { buildSpec, detail, SPEC_OP_ARITY, type LoadedSpec, type SpecDoc, type SpecNode } from "./build.js";
 import { problemOf, type SpecProblem as SchemaProblem } from "./problem.js";
 import { q } from "../messages.js";
+import { PUBLIC_OPS } from "../ops/registry.js";
+import type { AttrDecl } from "../ops/types.js";
 
 /** Result of checkSpec: every problem found, and the built spec when there are none. */
 export interface SpecCheck {
@@ -18,8 +20,10 @@ export interface SpecCheck {
 
 /** Functions an `expr` may call, with their number of arguments (null: one or more): the spec ops. */
 const EXPR_FUNCTIONS = SPEC_OP_ARITY;
-/** Spec ops that need attributes an expression cannot give. */
-const OP_NODE_ONLY = new Set(["reshape", "slice"]);
+/** Spec ops that need attributes an expression cannot give: a required attribute that is not given by trailing numbers. */
+const OP_NODE_ONLY = new Set(
+  Object.entries(PUBLIC_OPS).filter(([, def]) => Object.values(def.spec.attrs).some((d) => d.required && !d.trailing)).map(([op]) => op),
+);
 
 /** Every semantic problem of a schema-valid document (empty when it builds). */
 export function semanticProblems(doc: SpecDoc): SchemaProblem[] {

@@ -4,6 +4,8 @@ import { createRequire } from "node:module";
 import type { MathNode } from "mathjs";
 import { SpecError } from "../errors.js";
 import { q } from "../messages.js";
+import { isPublicOpName, PUBLIC_OPS } from "../ops/registry.js";
+import type { AttrDecl } from "../ops/types.js";
 
 /** A parsed expression: an op applied to sub-expressions, a node reference, or a number. */
 export type Expr =
@@ -11,8 +13,10 @@ export type Expr =
   | { kind: "number"; value: number }
   | { kind: "op"; op: string; args: Expr[]; attrs: Record<string, unknown> };
 
-/** Ops whose trailing numeric arguments are their `axis` attribute. */
-const AXIS_OPS = new Set(["reduce_sum", "reduce_mean", "concat", "softmax", "log_softmax", "softmax_cross_entropy_with_logits"]);
+/** The attribute (spec name and declaration) that an op's trailing numeric arguments give, as in reduce_sum(x, 0): from the registry. */
+function trailingAttr(op: string): [string, AttrDecl] | undefined {
+  return isPublicOpName(op) ? Object.entries(PUBLIC_OPS[op].spec.attrs).find(([, d]) => d.trailing) : undefined;
+}
 
 const OPERATORS: Record<string, string> = { add: "add", subtract: "subtract", multiply: "multiply", divide: "divide", unaryMinus: "negative" };
 
@@ -94,13 +98,14 @@ function convert(n: MathNode, node: string): Expr {
       const args: Expr[] = [];
       const attrs: Record<string, unknown> = {};
       const numbers: number[] = [];
+      const trailing = trailingAttr(op);
       for (const a of raw) {
-        if (a.kind === "number" && (AXIS_OPS.has(op) || op === "transpose") && args.length > 0) numbers.push(a.value);
+        if (a.kind === "number" && trailing && args.length > 0) numbers.push(a.value);
         else args.push(a);
       }
-      if (numbers.length) {
-        if (op === "transpose") attrs.perm = numbers;
-        else attrs.axis = numbers.length === 1 ? numbers[0] : numbers;
+      if (numbers.length && trailing) {
+        const [key, decl] = trailing;
+        attrs[key] = decl.type === "integers" || numbers.length > 1 ? numbers : numbers[0];
       }
       return { kind: "op", op, args, attrs };
     }
