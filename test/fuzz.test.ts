@@ -2,12 +2,12 @@
 // child process; every run must end in one of the three outcomes (0 ok, 1 the user's mistake, 2 a refusal) with at
 // most one sanitised line on stderr and nothing on stdout after a failure. Exit 70, signals, stack traces and timeouts fail.
 // Scale it with HESSFLOW_FUZZ_COUNT, HESSFLOW_FUZZ_SEED and HESSFLOW_FUZZ_BUDGET_MS (HESSFLOW_FUZZ_CLI runs another build); `npm run fuzz` runs the same harness at large counts.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureDist } from "./dist.js";
 import { checkRun, excerpt, pool, runCli, writeCase } from "./fuzz/harness.mjs";
 import { caseSeed, loadCourse, makeCase, mulberry32, type FuzzCase } from "./fuzz/mutate.mjs";
 
@@ -22,23 +22,8 @@ const BUDGET_MS = Number(process.env.HESSFLOW_FUZZ_BUDGET_MS ?? 30_000);
 
 let work = "";
 
-/** Newest modification time of the files under a directory. */
-function newest(path: string): number {
-  let t = 0;
-  for (const e of readdirSync(path, { withFileTypes: true })) {
-    const p = join(path, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 beforeAll(() => {
-  // `npm test` builds dist/ first; rebuild here only when dist/ is missing or older than src/.
-  const entry = join(ROOT, "dist", "cli", "main.js");
-  if (!existsSync(entry) || statSync(entry).mtimeMs < newest(join(ROOT, "src"))) {
-    const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: ROOT, encoding: "utf8" });
-    if (!existsSync(entry)) throw new Error(`could not build dist/: ${r.stdout}${r.stderr}`);
-  }
+  ensureDist();
   work = mkdtempSync(join(tmpdir(), "hessflow-fuzz-"));
 }, 120_000);
 
