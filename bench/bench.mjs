@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadSpec } from "../dist/spec/load.js";
 import { Session } from "../dist/session/session.js";
+import { nodeThreads } from "../dist/node.js";
 import { computeHessian } from "../dist/session/hessian-runner.js";
 import { hessian } from "../dist/autodiff/hessian.js";
 import { buildJaxjsHessian, checkAgainstReference, initJaxjs } from "./jaxjs-peer.mjs";
@@ -60,7 +61,7 @@ function enginesFor(name, n) {
 
 async function hessflowEngine(name, options) {
   const spec = loadSpec(readJson(specPath(name)));
-  const session = new Session(spec.graph);
+  const session = new Session(spec.graph, { threads: nodeThreads() });
   return {
     n: null,
     run: async () => (await computeHessian(session, spec.hessian.ys, spec.hessian.xs, spec.feed, options)).matrix,
