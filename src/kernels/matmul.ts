@@ -169,3 +169,4 @@ function nonzeroRowFlags(ws: Workspace, x: Float64Array, rows: number, cols: num
   }
   return flags;
 }
+

@@ -3,6 +3,7 @@ import type { ConcreteShape } from "../graph/shape.js";
 import { sizeOf, stridesOf } from "../graph/shape.js";
 import { binaryKernel, broadcastStrides } from "../kernels/compile.js";
 import { blockedMatmul } from "../kernels/matmul.js";
+import type { Workspace } from "../kernels/workspace.js";
 
 export { broadcastStrides, isSuffix, binaryKernel, unaryKernel, derivativeKernel, type BinaryKernel } from "../kernels/compile.js";
 
@@ -38,14 +39,14 @@ export function sumToShape(src: Float64Array, srcShape: ConcreteShape, out: Floa
 }
 
 /**
- * C (m×n) = op(A) · op(B) for the forward kernels: the blocked product with all-zero-row skipping
- * (src/kernels/matmul.ts), its scratch allocated for the call. Accumulates into C when `accumulate`.
+ * C (m×n) = op(A) · op(B): the blocked product with all-zero-row skipping (src/kernels/matmul.ts),
+ * its scratch from `workspace` (allocated for the call without one). Accumulates into C when `accumulate`.
  */
 export function matmulKernel(
   a: Float64Array, b: Float64Array, c: Float64Array,
-  m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate = false,
+  m: number, k: number, n: number, transA: boolean, transB: boolean, accumulate = false, workspace: Workspace | null = null,
 ): void {
-  blockedMatmul(a, b, c, m, k, n, transA, transB, accumulate, null);
+  blockedMatmul(a, b, c, m, k, n, transA, transB, accumulate, workspace);
 }
 
 /** Sums (or averages) src over `axes`; out has the kept dims in order. */

@@ -22,10 +22,10 @@ export const matmulOp: OpDef<A> = {
     }
     return [m, n];
   },
-  kernel([a, b], out, { transposeA = false, transposeB = false }) {
+  kernel([a, b], out, { transposeA = false, transposeB = false }, workspace) {
     const k = transposeA ? a.shape[0] : a.shape[1];
     if (k !== (transposeB ? b.shape[1] : b.shape[0])) throw new ShapeError(`matmul inner dimensions differ at run time: [${a.shape}] · [${b.shape}]`);
-    matmulKernel(a.data, b.data, out.data, out.shape[0], k, out.shape[1], transposeA, transposeB);
+    matmulKernel(a.data, b.data, out.data, out.shape[0], k, out.shape[1], transposeA, transposeB, false, workspace);
   },
   grad(node, dy, { transposeA = false, transposeB = false }) {
     const [a, b] = node.inputs;

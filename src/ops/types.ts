@@ -2,6 +2,7 @@ import type { Node } from "../graph/graph.js";
 import type { ConcreteShape, Dim, Shape } from "../graph/shape.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { BatchedMatmul } from "../kernels/matmul.js";
+import type { Workspace } from "../kernels/workspace.js";
 
 /** Attributes of each op, by op name (camelCase, as in the programming API). */
 export interface AttrMap {
@@ -81,8 +82,8 @@ export interface OpDef<A> {
   readonly arity: number | "variadic";
   /** Output shape from input shapes; nulls are unknown dims; throws ShapeError naming `node`. */
   shape(inputs: readonly Shape[], attrs: A, node: string): Dim[];
-  /** Computes `out.data` (already allocated with the output's concrete shape) from the inputs. */
-  kernel(inputs: readonly Tensor[], out: Tensor, attrs: A): void;
+  /** Computes `out.data` (already allocated with the output's concrete shape) from the inputs; scratch memory comes from the running session's `workspace`. */
+  kernel(inputs: readonly Tensor[], out: Tensor, attrs: A, workspace?: Workspace): void;
   /** Vector-Jacobian product built with graph ops: one cotangent per input, null where there is none. */
   grad(node: Node, dy: Node, attrs: A): (Node | null)[];
   /** Batched forward-mode derivative: the output's B tangents (length B·size), or null if all are zero. */

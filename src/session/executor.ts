@@ -15,8 +15,8 @@ export function allocateSlots(plan: Plan): Float64Array[] {
   return plan.slotSizes.map((n) => new Float64Array(n));
 }
 
-/** Runs every step of the plan; returns each step's tensor as computed (valid for fetches, and for all steps with keepAll). */
-export function runPlan(plan: Plan, sources: SourceValues, slots: Float64Array[]): Tensor[] {
+/** Runs every step of the plan, the kernels' scratch in `workspace`; returns each step's tensor as computed (valid for fetches, and for all steps with keepAll). */
+export function runPlan(plan: Plan, sources: SourceValues, slots: Float64Array[], workspace: Workspace): Tensor[] {
   const tensors: Tensor[] = new Array(plan.steps.length);
   plan.steps.forEach((step, i) => {
     const src = sources.get(i);
@@ -26,8 +26,8 @@ export function runPlan(plan: Plan, sources: SourceValues, slots: Float64Array[]
       tensors[i] = { shape: step.shape, data: tensors[step.alias].data };
     } else {
       const out: Tensor = { shape: step.shape, data: slots[step.slot] };
-      const def = OPS[step.op] as { kernel(inputs: Tensor[], out: Tensor, attrs: unknown): void };
-      def.kernel(step.inputs.map((k) => tensors[k]), out, step.attrs);
+      const def = OPS[step.op] as { kernel(inputs: Tensor[], out: Tensor, attrs: unknown, workspace: Workspace): void };
+      def.kernel(step.inputs.map((k) => tensors[k]), out, step.attrs, workspace);
       tensors[i] = out;
     }
   });

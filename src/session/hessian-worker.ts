@@ -21,7 +21,7 @@ export function serveHessianRequests(port: MessagePort): void {
       let rows = jobs.get(sent.id);
       if ("plan" in sent) jobs.set(sent.id, (rows = new TangentRows(sent, workspace)));
       if (!rows) throw new Error(`unknown job ${sent.id}`);
-      const values = runPlan(rows.job.plan, new Map(sources), allocateSlots(rows.job.plan));
+      const values = runPlan(rows.job.plan, new Map(sources), allocateSlots(rows.job.plan), workspace);
       rows.sharedRows(values, new Float64Array(matrix), chunks, new Int32Array(counter), batch);
       port.postMessage({ ok: true });
     } catch (e) {

@@ -98,7 +98,7 @@ export class Session {
       this.cache.set(key, compiled);
     }
     const { plan, slots } = compiled;
-    return { plan, tensors: runPlan(plan, this.sourceValues(plan, fed), slots) };
+    return { plan, tensors: runPlan(plan, this.sourceValues(plan, fed), slots, this.workspace) };
   }
 
   /** The first node (in execution order) among those the fetches need whose value has a NaN or ±Infinity, with that value; undefined if none. */
