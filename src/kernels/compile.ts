@@ -107,27 +107,27 @@ export function derivativeKernel(expr: string, how: KernelCompilation = "auto"):
 function interpretedBinaryKernel(f: Expression): BinaryKernel {
   const strides = broadcastStrides, suffix = isSuffix;
   return (a, aShape, b, bShape, out, outShape) => {
-      const n = out.length;
-      if (a.length === n && b.length === n) { for (let o = 0; o < n; o++) { const x = a[o], y = b[o]; out[o] = f(x, y, out[o]); } return; }
-      if (b.length === 1 && a.length === n) { const y = b[0]; for (let o = 0; o < n; o++) { const x = a[o]; out[o] = f(x, y, out[o]); } return; }
-      if (a.length === 1 && b.length === n) { const x = a[0]; for (let o = 0; o < n; o++) { const y = b[o]; out[o] = f(x, y, out[o]); } return; }
-      if (b.length === n && suffix(aShape, outShape)) { const m = a.length; for (let base = 0; base < n; base += m) for (let i = 0; i < m; i++) { const x = a[i], y = b[base + i]; const o = base + i; out[o] = f(x, y, out[o]); } return; }
-      if (a.length === n && suffix(bShape, outShape)) { const m = b.length; for (let base = 0; base < n; base += m) for (let i = 0; i < m; i++) { const x = a[base + i], y = b[i]; const o = base + i; out[o] = f(x, y, out[o]); } return; }
-      const rank = outShape.length;
-      const sa = strides(aShape, outShape), sb = strides(bShape, outShape);
-      const last = rank - 1, inner = outShape[last], ia1 = sa[last], ib1 = sb[last];
-      const idx = new Array<number>(rank).fill(0);
-      let ia = 0, ib = 0, o = 0;
-      while (o < n) {
-        for (let j = 0, pa = ia, pb = ib; j < inner; j++, pa += ia1, pb += ib1, o++) { const x = a[pa], y = b[pb]; out[o] = f(x, y, out[o]); }
-        let d = last - 1;
-        for (; d >= 0; d--) {
-          idx[d]++; ia += sa[d]; ib += sb[d];
-          if (idx[d] < outShape[d]) break;
-          ia -= sa[d] * outShape[d]; ib -= sb[d] * outShape[d]; idx[d] = 0;
-        }
-        if (d < 0) break;
+    const n = out.length;
+    if (a.length === n && b.length === n) { for (let o = 0; o < n; o++) { const x = a[o], y = b[o]; out[o] = f(x, y, out[o]); } return; }
+    if (b.length === 1 && a.length === n) { const y = b[0]; for (let o = 0; o < n; o++) { const x = a[o]; out[o] = f(x, y, out[o]); } return; }
+    if (a.length === 1 && b.length === n) { const x = a[0]; for (let o = 0; o < n; o++) { const y = b[o]; out[o] = f(x, y, out[o]); } return; }
+    if (b.length === n && suffix(aShape, outShape)) { const m = a.length; for (let base = 0; base < n; base += m) for (let i = 0; i < m; i++) { const x = a[i], y = b[base + i]; const o = base + i; out[o] = f(x, y, out[o]); } return; }
+    if (a.length === n && suffix(bShape, outShape)) { const m = b.length; for (let base = 0; base < n; base += m) for (let i = 0; i < m; i++) { const x = a[base + i], y = b[i]; const o = base + i; out[o] = f(x, y, out[o]); } return; }
+    const rank = outShape.length;
+    const sa = strides(aShape, outShape), sb = strides(bShape, outShape);
+    const last = rank - 1, inner = outShape[last], ia1 = sa[last], ib1 = sb[last];
+    const idx = new Array<number>(rank).fill(0);
+    let ia = 0, ib = 0, o = 0;
+    while (o < n) {
+      for (let j = 0, pa = ia, pb = ib; j < inner; j++, pa += ia1, pb += ib1, o++) { const x = a[pa], y = b[pb]; out[o] = f(x, y, out[o]); }
+      let d = last - 1;
+      for (; d >= 0; d--) {
+        idx[d]++; ia += sa[d]; ib += sb[d];
+        if (idx[d] < outShape[d]) break;
+        ia -= sa[d] * outShape[d]; ib -= sb[d] * outShape[d]; idx[d] = 0;
       }
+      if (d < 0) break;
+    }
   };
 }
 
