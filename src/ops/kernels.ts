@@ -5,6 +5,7 @@ import { binaryKernel, broadcastStrides } from "../kernels/compile.js";
 import { blockedMatmul } from "../kernels/matmul.js";
 import type { Workspace } from "../kernels/workspace.js";
 
+/** The compiled elementwise kernels (with their no-`new Function` fallback) live in the kernel layer. */
 export { broadcastStrides, isSuffix, binaryKernel, unaryKernel, derivativeKernel, type BinaryKernel } from "../kernels/compile.js";
 
 /** Copies `src` broadcast to `outShape` into out. */
