@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { computeHessian, hessian, loadSpec, Session } from "../dist/index.js";
+import { computeHessian, hessian, loadSpec, nodeThreads, Session } from "../dist/index.js";
 import { buildJaxjsHessian, checkAgainstReference, initJaxjs } from "./jaxjs-peer.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -57,7 +57,7 @@ function enginesFor(name, n) {
 
 async function hessflowEngine(name, options) {
   const spec = loadSpec(readJson(specPath(name)));
-  const session = new Session(spec.graph);
+  const session = new Session(spec.graph, { threads: nodeThreads() });
   return {
     n: null,
     run: async () => (await computeHessian(session, spec.hessian.ys, spec.hessian.xs, spec.feed, options)).matrix,

@@ -20,6 +20,7 @@ export type { FlatEntry } from "./autodiff/hessian.js";
 export { Session } from "./session/session.js";
 export type { Feed, Fetches, Fetched } from "./session/session.js";
 export { computeHessian } from "./session/hessian-runner.js";
+export { nodeThreads } from "./node.js";
 export type { HessianMode, HessianOptions, HessianResult } from "./session/hessian-runner.js";
 export { checkGradients } from "./check/check.js";
 export type { CheckEntry, CheckOptions, CheckReport } from "./check/check.js";

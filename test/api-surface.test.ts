@@ -16,7 +16,7 @@ const PUBLIC = [
   "fromNested", "gradients", "hessian", "hessians", "identity", "loadSpec", "log", "logSoftmax", "matmul", "multiply",
   "negative", "readSpecFile", "reduceMean", "reduceSum", "relu", "reshape", "runSpec", "sigmoid", "slice", "softmax",
   "softmaxCrossEntropyWithLogits", "softplus", "square", "squaredDifference", "stopGradient", "subtract", "tanh",
-  "tensor", "toNested", "transpose", "reduceMax", "maximum",
+  "tensor", "toNested", "transpose", "reduceMax", "maximum", "nodeThreads",
 ].sort();
 
 /** Builders that gradients() uses internally: not public, but in hessflow/internal. */

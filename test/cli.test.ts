@@ -369,6 +369,7 @@ describe("computeHessian with batch 0 (in a child process: a hang must not block
     const script = `
       import { Graph, Session, reduceSum, tanh, HessflowError } from ${JSON.stringify(join(ROOT, "dist", "index.js"))};
       import { computeHessian } from ${JSON.stringify(join(ROOT, "dist", "session", "hessian-runner.js"))};
+      import { nodeThreads } from ${JSON.stringify(join(ROOT, "dist", "node.js"))};
       const g = new Graph(); const x = g.variable([0.3, -0.2], "x"); const y = reduceSum(tanh(x));
       try {
         const r = await computeHessian(new Session(g), y, [x], {}, { mode: "batched", batch: 0 });
@@ -396,9 +397,10 @@ describe("workers auto in a fresh process (a child process: a worker left runnin
       import { loadSpec, readSpecFile } from ${JSON.stringify(join(ROOT, "dist", "spec", "load.js"))};
       import { Session } from ${JSON.stringify(join(ROOT, "dist", "session", "session.js"))};
       import { computeHessian } from ${JSON.stringify(join(ROOT, "dist", "session", "hessian-runner.js"))};
+      import { nodeThreads } from ${JSON.stringify(join(ROOT, "dist", "node.js"))};
       import { availableParallelism } from "node:os";
       const spec = loadSpec(readSpecFile(${JSON.stringify(join(ROOT, "graph-specs", "b-1k.json"))}));
-      const session = new Session(spec.graph);
+      const session = new Session(spec.graph, { threads: nodeThreads() });
       const first = await computeHessian(session, spec.hessian.ys, spec.hessian.xs, spec.feed);
       const second = await computeHessian(session, spec.hessian.ys, spec.hessian.xs, spec.feed);
       let same = first.matrix.length === second.matrix.length;

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { HessflowError, ResourceError } from "../errors.js";
 import { memoryBudget } from "../memory.js";
+import { nodeThreads } from "../node.js";
 import { q } from "../messages.js";
 import { loadSpec, readSpecFile } from "../spec/load.js";
 import { runSpec, type SpecResult } from "../spec/run.js";
@@ -135,7 +136,7 @@ export function parseCommand(args: string[], options: NonNullable<ParseArgsConfi
 /** Options shared by the commands that compute a Hessian. */
 export const HESSIAN_FLAGS = { mode: { type: "string" }, workers: { type: "string" }, "strict-finite": { type: "boolean" } } as const;
 
-/** Reads the --mode and --workers options. */
+/** Reads the --mode and --workers options; the CLI's Hessians get Node's worker threads. */
 export function hessianOptions(values: Record<string, string | boolean | undefined>) {
   const mode = (values.mode as string | undefined) ?? "batched";
   if (mode !== "rows" && mode !== "batched") throw new UsageError(`--mode must be 'rows' or 'batched', got '${q(mode)}'`);
@@ -144,7 +145,7 @@ export function hessianOptions(values: Record<string, string | boolean | undefin
     workers = Number(values.workers);
     if (!/^\d+$/.test(values.workers as string) || workers < 1) throw new UsageError(`--workers must be 'auto' or a positive integer, got '${q(values.workers)}'`);
   }
-  return { mode: mode as "rows" | "batched", workers };
+  return { mode: mode as "rows" | "batched", workers, threads: nodeThreads() };
 }
 
 /** Warns about the first NaN or ±Infinity of a result on stderr, or fails with it under --strict-finite. */

@@ -3,7 +3,7 @@ import type { Node } from "../graph/graph.js";
 import type { ConcreteShape, Dim, Shape } from "../graph/shape.js";
 import { broadcastShapes, formatShape, sizeOf } from "../graph/shape.js";
 import { ShapeError } from "../errors.js";
-import { binaryKernel } from "./kernels.js";
+import { binaryKernel, derivativeKernel, unaryKernel } from "./kernels.js";
 import type { Builders, JvpArgs, OpDef, PublicSpec } from "./types.js";
 import { q } from "../messages.js";
 
@@ -33,23 +33,13 @@ export function linearJvp<A>(def: Pick<OpDef<A>, "kernel">, args: JvpArgs<A>, wh
   return res;
 }
 
-/** Compiles y = EXPR(x) over an array (its own function, so the arithmetic is inlined). */
-function unaryKernel(expr: string): (x: Float64Array, y: Float64Array) => void {
-  return new Function("x_", "y_", `for (let i = 0; i < y_.length; i++) { const x = x_[i]; y_[i] = ${expr}; }`) as (x: Float64Array, y: Float64Array) => void;
-}
-
-/** Compiles d = EXPR(x, y) over arrays: the derivative of a unary op at each point. */
-function derivKernel(expr: string): (x: Float64Array, y: Float64Array, d: Float64Array) => void {
-  return new Function("x_", "y_", "d_", `for (let i = 0; i < d_.length; i++) { const x = x_[i], y = y_[i]; d_[i] = ${expr}; }`) as (x: Float64Array, y: Float64Array, d: Float64Array) => void;
-}
-
 /**
  * An elementwise op y = f(x): `f` and `deriv` are JS expressions in x (and y, the output), compiled
  * once; `grad` is the gradient rule, built with the builders `b` it is handed. A null deriv means zero tangents.
  */
 export function unaryOp(f: string, grad: (node: Node, dy: Node, b: Builders) => Node | null, deriv: string | null): OpDef<NoAttrs> {
   const kernel = unaryKernel(f);
-  const dk = deriv === null ? null : derivKernel(deriv);
+  const dk = deriv === null ? null : derivativeKernel(deriv);
   return {
     arity: 1,
     shape: (inputs) => [...inputs[0]],
@@ -57,7 +47,8 @@ export function unaryOp(f: string, grad: (node: Node, dy: Node, b: Builders) => 
       kernel(inputs[0].data, out.data);
     },
     grad: (node, dy, _attrs, b) => [grad(node, dy, b)],
-    jvp({ inputs, out, tangents, batch, alloc, memo }) {
+    // ẏ = f'(x) · ẋ for every tangent.
+    jvp({ inputs, out, tangents, batch, alloc, memo, kernels }) {
       const t = tangents[0];
       if (!t || !dk) return null;
       const n = out.data.length;
@@ -67,14 +58,11 @@ export function unaryOp(f: string, grad: (node: Node, dy: Node, b: Builders) => 
         return arr;
       });
       const res = alloc(batch * n, false);
-      for (let b = 0, o = 0; b < batch; b++) for (let i = 0; i < n; i++, o++) res[o] = d[i] * t[o];
+      kernels.scaleEach(d, t, batch, res);
       return res;
     },
   };
 }
-
-const accumulateScaled = binaryKernel("out[o] + x * y");
-const scaled = binaryKernel("x * y");
 
 /**
  * A broadcasting elementwise op z = f(a, b): `f` is a JS expression in x (from a) and y (from b);
@@ -95,7 +83,7 @@ export function binaryOp(
     },
     grad: (node, dy, _attrs, b) => grad(node, dy, b),
     // ż = ∂z/∂a · ȧ + ∂z/∂b · ḃ, each tangent broadcast against the output shape.
-    jvp({ inputs, out, tangents, batch, alloc, memo }) {
+    jvp({ inputs, out, tangents, batch, alloc, memo, kernels }) {
       const outShape = out.shape, rank = outShape.length, n = out.data.length;
       // z = a ± b with one tangent of the output's own size: that tangent (or its negation) is the answer.
       for (let k = 0; k < 2; k++) {
@@ -116,8 +104,8 @@ export function binaryOp(
       const [ta, tb] = tangents;
       if (ta && tb && ta.length === batch * n && tb.length === batch * n && coeffs[0].length === n && coeffs[1].length === n) {
         // Both tangents full-size: one fused pass, ż = ∂a·ȧ + ∂b·ḃ.
-        const res = alloc(batch * n, false), pa = coeffs[0], pb = coeffs[1];
-        for (let base = 0; base < batch * n; base += n) for (let i = 0; i < n; i++) res[base + i] = pa[i] * ta[base + i] + pb[i] * tb[base + i];
+        const res = alloc(batch * n, false);
+        kernels.combineEach(coeffs[0], ta, coeffs[1], tb, batch, res);
         return res;
       }
       let res: Float64Array | null = null;
@@ -126,7 +114,7 @@ export function binaryOp(
         if (!t) continue;
         const first = res === null;
         res ??= alloc(batch * n, false);
-        (first ? scaled : accumulateScaled)(coeffs[k], partialKernels[k] === null ? [] : outShape, t, batchShape(batch, inputs[k].shape, rank), res, bs);
+        kernels.multiplyBroadcast(coeffs[k], partialKernels[k] === null ? [] : outShape, t, batchShape(batch, inputs[k].shape, rank), res, bs, !first);
       }
       return res;
     },

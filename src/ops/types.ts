@@ -1,8 +1,10 @@
 import type { Node } from "../graph/graph.js";
-import type { Dim, Shape } from "../graph/shape.js";
+import type { ConcreteShape, Dim, Shape } from "../graph/shape.js";
 import type { Tensor } from "../graph/tensor.js";
 import type * as builders from "../graph/builders.js";
 import type { OPS, PUBLIC_OPS } from "./registry.js";
+import type { BatchedMatmul } from "../kernels/matmul.js";
+import type { Workspace } from "../kernels/workspace.js";
 
 /** The graph builders (src/graph/builders.ts), handed to gradient rules and spec builds so that op files never import the graph at run time. */
 export type Builders = typeof builders;
@@ -25,10 +27,22 @@ export interface JvpArgs<A> {
   readonly attrs: A;
   /** A buffer of `size` elements from the executor's pool (returned to it when dead); zero-filled unless `zero` is false. */
   alloc(size: number, zero?: boolean): Float64Array;
-  /** When set, each tangent's output entries before this flat index are not needed (they may be left as zeros). */
-  readonly firstNeeded?: number;
+  /** Numeric primitives over all B tangents at once (batching, blocking and scratch memory live there). */
+  readonly kernels: JvpKernels;
   /** Caches a value derived from primal values only, for the whole Hessian (they do not change between batches). */
   memo<T>(key: string, make: () => T): T;
+}
+
+/** The kernel layer's primitives a JVP rule states its maths with; the session provides them (see src/kernels). */
+export interface JvpKernels {
+  /** into[t] += op(A_t)·op(B) (batched "a") or op(A)·op(B_t) (batched "b") for every tangent t, batch-major. */
+  matmulBatched(product: BatchedMatmul, into: Float64Array): void;
+  /** out[t·n + i] = coefficient[i] · tangents[t·n + i] for each of `batch` tangents (n = coefficient.length). */
+  scaleEach(coefficient: Float64Array, tangents: Float64Array, batch: number, out: Float64Array): void;
+  /** out[t·n + i] = ca[i]·ta[t·n + i] + cb[i]·tb[t·n + i] for each of `batch` tangents, in one pass. */
+  combineEach(ca: Float64Array, ta: Float64Array, cb: Float64Array, tb: Float64Array, batch: number, out: Float64Array): void;
+  /** out = coefficient · tangents (out += … when `accumulate`), broadcast to outShape by NumPy rules. */
+  multiplyBroadcast(coefficient: Float64Array, coefficientShape: ConcreteShape, tangents: Float64Array, tangentShape: ConcreteShape, out: Float64Array, outShape: ConcreteShape, accumulate: boolean): void;
 }
 
 /** Everything about one op: shape rule, kernel, gradient rule (in graph ops) and batched JVP rule (numeric). */
@@ -37,8 +51,8 @@ export interface OpDef<A> {
   readonly arity: number | "variadic";
   /** Output shape from input shapes; nulls are unknown dims; throws ShapeError naming `node`. */
   shape(inputs: readonly Shape[], attrs: A, node: string): Dim[];
-  /** Computes `out.data` (already allocated with the output's concrete shape) from the inputs. */
-  kernel(inputs: readonly Tensor[], out: Tensor, attrs: A): void;
+  /** Computes `out.data` (already allocated with the output's concrete shape) from the inputs; scratch memory comes from the running session's `workspace`. */
+  kernel(inputs: readonly Tensor[], out: Tensor, attrs: A, workspace?: Workspace): void;
   /** Vector-Jacobian product built with the builders `b`: one cotangent per input, null where there is none. */
   grad(node: Node, dy: Node, attrs: A, b: Builders): (Node | null)[];
   /** Batched forward-mode derivative: the output's B tangents (length B·size), or null if all are zero. */

@@ -4,6 +4,8 @@ import { OPS } from "../ops/registry.js";
 import type { JvpArgs } from "../ops/types.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { Plan } from "./plan.js";
+import { TangentKernels } from "../kernels/tangent-kernels.js";
+import type { Workspace } from "../kernels/workspace.js";
 
 /** Values of the source steps (placeholders, variables, constants) by step index. */
 export type SourceValues = ReadonlyMap<number, Float64Array>;
@@ -13,8 +15,8 @@ export function allocateSlots(plan: Plan): Float64Array[] {
   return plan.slotSizes.map((n) => new Float64Array(n));
 }
 
-/** Runs every step of the plan; returns each step's tensor as computed (valid for fetches, and for all steps with keepAll). */
-export function runPlan(plan: Plan, sources: SourceValues, slots: Float64Array[]): Tensor[] {
+/** Runs every step of the plan, the kernels' scratch in `workspace`; returns each step's tensor as computed (valid for fetches, and for all steps with keepAll). */
+export function runPlan(plan: Plan, sources: SourceValues, slots: Float64Array[], workspace: Workspace): Tensor[] {
   const tensors: Tensor[] = new Array(plan.steps.length);
   plan.steps.forEach((step, i) => {
     const src = sources.get(i);
@@ -24,22 +26,36 @@ export function runPlan(plan: Plan, sources: SourceValues, slots: Float64Array[]
       tensors[i] = { shape: step.shape, data: tensors[step.alias].data };
     } else {
       const out: Tensor = { shape: step.shape, data: slots[step.slot] };
-      const def = OPS[step.op] as { kernel(inputs: Tensor[], out: Tensor, attrs: unknown): void };
-      def.kernel(step.inputs.map((k) => tensors[k]), out, step.attrs);
+      const def = OPS[step.op] as { kernel(inputs: Tensor[], out: Tensor, attrs: unknown, workspace: Workspace): void };
+      def.kernel(step.inputs.map((k) => tensors[k]), out, step.attrs, workspace);
       tensors[i] = out;
     }
   });
   return tensors;
 }
 
-/** Pooled tangent buffers and per-step caches, kept across the batches of one Hessian. */
+/** Which steps a set of outputs depends on (`needed`), and the last needed step reading each step's tangent. */
+interface Liveness { lastUse: Int32Array; needed: Uint8Array }
+
+/** Pooled tangent buffers, per-step caches and the kernels JVP rules call, kept across the batches of a plan's Hessians. */
 export class TangentContext {
   private readonly pool = new Map<number, Float64Array[]>();
   private readonly refs = new Map<Float64Array, number>();
+  private readonly livenessByOutputs = new Map<string, Liveness>();
   /** Per-step caches of values derived from primal values (see JvpArgs.memo). */
   readonly memos: Map<string, unknown>[];
-  constructor(readonly plan: Plan) {
+  /** The primitives JVP rules call, over the owner's workspace. */
+  readonly kernels: TangentKernels;
+  constructor(readonly plan: Plan, workspace: Workspace) {
     this.memos = plan.steps.map(() => new Map());
+    this.kernels = new TangentKernels(workspace);
+  }
+  /** For a set of outputs: which steps they depend on, and the last needed step reading each step's tangent (outputs live to the end); cached. */
+  liveness(outputs: readonly number[]): Liveness {
+    const key = outputs.join(",");
+    let result = this.livenessByOutputs.get(key);
+    if (!result) this.livenessByOutputs.set(key, (result = computeLiveness(this.plan, outputs)));
+    return result;
   }
   /** Forgets cached primal-derived values (call when the point of evaluation changes). */
   resetMemos(): void {
@@ -73,18 +89,31 @@ export class TangentContext {
   }
 }
 
+/** One batched tangent pass: see runTangents. */
+export interface TangentPass {
+  /** The plan's forward values. */
+  values: readonly Tensor[];
+  /** Tangents of some source steps, batch-major (B·size each). */
+  seeds: ReadonlyMap<number, Float64Array>;
+  /** B, the number of tangents. */
+  batch: number;
+  /** Steps whose tangents are wanted. */
+  outputs: readonly number[];
+  /** For some steps, the flat index before which each tangent's output entries are not needed. */
+  neededFrom?: ReadonlyMap<number, number>;
+}
+
 /**
- * Pushes a batch of B tangents through the plan (forward mode). `seeds` gives the tangents of some
- * source steps (batch-major, B·size); returns the tangents of `outputs` (null where structurally zero).
- * Steps with no nonzero input tangent are skipped; buffers go back to the pool after their last reader.
- * The caller owns the returned buffers and should give them back with ctx.release. `partial` tells
- * some steps that the first entries of each of their outputs are not needed (see JvpArgs.firstNeeded).
+ * Pushes a batch of B tangents through the plan (forward mode); returns the tangents of `outputs`
+ * (null where structurally zero). Steps with no nonzero input tangent are skipped; buffers go back to
+ * the pool after their last reader. The caller owns the returned buffers and should give them back
+ * with ctx.release.
  */
-export function runTangents(ctx: TangentContext, values: readonly Tensor[], seeds: ReadonlyMap<number, Float64Array>, batch: number, outputs: readonly number[], partial?: ReadonlyMap<number, number>): (Float64Array | null)[] {
-  const { plan } = ctx;
+export function runTangents(ctx: TangentContext, { values, seeds, batch, outputs, neededFrom }: TangentPass): (Float64Array | null)[] {
+  const { plan, kernels } = ctx;
   const n = plan.steps.length;
   const tangents: (Float64Array | null)[] = new Array(n).fill(null);
-  const { lastUse, needed } = liveness(plan, outputs);
+  const { lastUse, needed } = ctx.liveness(outputs);
   const alloc = (size: number, zero?: boolean) => ctx.alloc(size, zero);
   for (let i = 0; i < n; i++) {
     if (!needed[i]) continue; // no requested output depends on this step
@@ -98,8 +127,9 @@ export function runTangents(ctx: TangentContext, values: readonly Tensor[], seed
       if (ins.some((x) => x !== null)) {
         const def = OPS[step.op] as { jvp(a: JvpArgs<unknown>): Float64Array | null };
         const memo = ctx.memos[i];
+        kernels.neededFrom = neededFrom?.get(i) ?? 0;
         t = def.jvp({
-          inputs: step.inputs.map((k) => values[k]), out: values[i], tangents: ins, batch, attrs: step.attrs, alloc, firstNeeded: partial?.get(i),
+          inputs: step.inputs.map((k) => values[k]), out: values[i], tangents: ins, batch, attrs: step.attrs, alloc, kernels,
           memo: <T>(key: string, make: () => T): T => {
             if (!memo.has(key)) memo.set(key, make());
             return memo.get(key) as T;
@@ -118,19 +148,7 @@ export function runTangents(ctx: TangentContext, values: readonly Tensor[], seed
   return result;
 }
 
-interface Liveness { lastUse: Int32Array; needed: Uint8Array }
-const livenessCache = new WeakMap<Plan, Map<string, Liveness>>();
-
-/**
- * For a set of outputs: which steps they depend on (`needed`), and the last needed step reading each
- * step's tangent (outputs live to the end).
- */
-function liveness(plan: Plan, outputs: readonly number[]): Liveness {
-  const key = outputs.join(",");
-  let byOut = livenessCache.get(plan);
-  if (!byOut) livenessCache.set(plan, (byOut = new Map()));
-  const hit = byOut.get(key);
-  if (hit) return hit;
+function computeLiveness(plan: Plan, outputs: readonly number[]): Liveness {
   const n = plan.steps.length;
   const needed = new Uint8Array(n);
   for (const o of outputs) needed[o] = 1;
@@ -139,7 +157,5 @@ function liveness(plan: Plan, outputs: readonly number[]): Liveness {
   plan.steps.forEach((s, i) => { if (needed[i]) s.inputs.forEach((k) => (lastUse[k] = i)); });
   for (const o of outputs) lastUse[o] = n;
   // (An alias shares its source's tangent buffer, but holds its own reference: no need to extend the source's life.)
-  const result = { lastUse, needed };
-  byOut.set(key, result);
-  return result;
+  return { lastUse, needed };
 }

@@ -1,34 +1,33 @@
-// Worker thread for the vectorised Hessian: stays alive between jobs (so its JIT stays warm),
-// recomputes the forward values from plain data and fills the rows it is given.
-import { parentPort } from "node:worker_threads";
+// Worker thread for the vectorised Hessian (Node; started by src/node.ts): stays alive between jobs
+// (so its JIT stays warm), recomputes the forward values from plain data and fills the rows it is given.
+import { parentPort, type MessagePort } from "node:worker_threads";
+import { Workspace } from "../kernels/workspace.js";
 import { allocateSlots, runPlan } from "./executor.js";
-import { tangentRowsShared, type TangentJob } from "./tangent-rows.js";
+import { TangentRows } from "./tangent-rows.js";
+import type { WorkerRequest } from "./worker-pool.js";
 
-/** One request to a Hessian worker. */
-export interface WorkerRequest {
-  /** The job, or only its id when this worker has been sent it before. */
-  job: TangentJob | { id: number };
-  sources: [number, Float64Array][];
-  chunks: [number, number][];
-  /** Shared Int32 counter: the index of the next chunk to take. */
-  counter: SharedArrayBuffer;
-  batch: number;
-  /** The n×n matrix, shared: rows are written in place. */
-  matrix: SharedArrayBuffer;
+/** Serves Hessian requests on `port`: the jobs it was sent (with their warm buffers) until told to drop them. */
+export function serveHessianRequests(port: MessagePort): void {
+  const workspace = new Workspace();
+  const jobs = new Map<number, TangentRows>();
+  port.on("message", (request: WorkerRequest) => {
+    if (request.type === "drop") {
+      for (const id of request.jobIds) jobs.delete(id);
+      if (jobs.size === 0) workspace.dispose();
+      return;
+    }
+    try {
+      const { job: sent, sources, chunks, counter, batch, matrix } = request;
+      let rows = jobs.get(sent.id);
+      if ("plan" in sent) jobs.set(sent.id, (rows = new TangentRows(sent, workspace)));
+      if (!rows) throw new Error(`unknown job ${sent.id}`);
+      const values = runPlan(rows.job.plan, new Map(sources), allocateSlots(rows.job.plan), workspace);
+      rows.sharedRows(values, new Float64Array(matrix), chunks, new Int32Array(counter), batch);
+      port.postMessage({ ok: true });
+    } catch (e) {
+      port.postMessage({ ok: false, error: (e as Error).message });
+    }
+  });
 }
 
-/** Jobs seen before, by id: their plan objects key the pooled buffers, so keeping them keeps those warm. */
-const known = new Map<number, TangentJob>();
-
-parentPort!.on("message", ({ job: sent, sources, chunks, counter, batch, matrix }: WorkerRequest) => {
-  try {
-    const job = "plan" in sent ? sent : known.get(sent.id);
-    if (!job) throw new Error(`unknown job ${sent.id}`);
-    if ("plan" in sent) known.set(sent.id, sent);
-    const values = runPlan(job.plan, new Map(sources), allocateSlots(job.plan));
-    tangentRowsShared(job, values, new Float64Array(matrix), chunks, new Int32Array(counter), batch);
-    parentPort!.postMessage({ ok: true });
-  } catch (e) {
-    parentPort!.postMessage({ ok: false, error: (e as Error).message });
-  }
-});
+if (parentPort) serveHessianRequests(parentPort);

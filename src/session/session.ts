@@ -9,6 +9,10 @@ import { allocateSlots, runPlan } from "./executor.js";
 import type { Plan } from "./plan.js";
 import { compilePlan } from "./plan.js";
 import { q } from "../messages.js";
+import { Workspace } from "../kernels/workspace.js";
+import { HessianEngine } from "./hessian-engine.js";
+import type { HessianOptions, HessianResult } from "./hessian-options.js";
+import type { WorkerPool } from "./worker-pool.js";
 
 /** A feed: placeholder name (or node) → value as nested arrays or a tensor. */
 export type Feed = Record<string, NestedArray | Tensor> | Map<Node, NestedArray | Tensor>;
@@ -21,12 +25,35 @@ export type Fetched<F> = F extends Node ? Tensor : F extends null ? null : { -re
 
 interface Compiled { plan: Plan; slots: Float64Array[] }
 
+/** Options of a Session. */
+export interface SessionOptions {
+  /** Worker threads for batched Hessians (on Node: nodeThreads() from src/node.ts); without them Hessians run on the calling thread. */
+  threads?: WorkerPool;
+}
+
 /** Runs fetches of a graph with a feed; holds variable values; caches compiled plans per fetch set and fed shapes. */
 export class Session {
   private readonly values = new Map<number, Tensor>();
   private readonly cache = new Map<string, Compiled>();
+  /** Scratch memory of the kernels the session's tangent passes call. */
+  private readonly workspace = new Workspace();
+  private engine: HessianEngine | undefined;
 
-  constructor(readonly graph: Graph) {}
+  constructor(readonly graph: Graph, private readonly options: SessionOptions = {}) {}
+
+  /** The exact Hessian of sum(y) (y need not be a scalar, as in tf.hessians) over all of xs, as numbers. */
+  hessian(y: Node, xs: Node[], feed: Feed, options: HessianOptions = {}): Promise<HessianResult> {
+    this.engine ??= new HessianEngine(this, this.workspace, this.options.threads);
+    return this.engine.compute(y, xs, feed, options);
+  }
+
+  /** Releases what the session holds: compiled plans and their buffers, the Hessian caches, the kernels' scratch memory, and its use of the worker threads (which drop its jobs). It stays usable and rebuilds them on demand. */
+  dispose(): void {
+    this.engine?.dispose();
+    this.engine = undefined;
+    this.cache.clear();
+    this.workspace.dispose();
+  }
 
   /** The current value of a variable (its initial value until assigned). */
   variableValue(v: Node): Tensor {
@@ -71,7 +98,7 @@ export class Session {
       this.cache.set(key, compiled);
     }
     const { plan, slots } = compiled;
-    return { plan, tensors: runPlan(plan, this.sourceValues(plan, fed), slots) };
+    return { plan, tensors: runPlan(plan, this.sourceValues(plan, fed), slots, this.workspace) };
   }
 
   /** The first node (in execution order) among those the fetches need whose value has a NaN or ±Infinity, with that value; undefined if none. */

@@ -114,10 +114,7 @@ function convert(n: MathNode, node: string): Expr {
   }
 }
 
-let parser: ((text: string) => MathNode) | undefined;
-
-/** mathjs's expression parser, loaded on first use (it is large; specs without expr nodes never load it). */
+/** mathjs's expression parser, loaded on first use (it is large; specs without expr nodes never load it; Node's module cache keeps it). */
 function mathjsParse(): (text: string) => MathNode {
-  parser ??= (createRequire(import.meta.url)("mathjs") as typeof import("mathjs")).parse;
-  return parser;
+  return (createRequire(import.meta.url)("mathjs") as typeof import("mathjs")).parse;
 }

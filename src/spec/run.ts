@@ -3,8 +3,9 @@ import { gradients } from "../autodiff/gradients.js";
 import { hessians, type FlatEntry } from "../autodiff/hessian.js";
 import type { Node } from "../graph/graph.js";
 import type { Tensor } from "../graph/tensor.js";
-import { checkHessianMemory, computeHessian, type HessianMode, type HessianOptions } from "../session/hessian-runner.js";
+import { checkHessianMemory, type HessianMode, type HessianOptions } from "../session/hessian-runner.js";
 import { Session } from "../session/session.js";
+import type { WorkerPool } from "../session/worker-pool.js";
 import { q } from "../messages.js";
 import type { LoadedSpec } from "./build.js";
 
@@ -34,13 +35,15 @@ export interface SpecResult {
 export interface RunOptions extends HessianOptions {
   /** Skip the Hessian even if the spec asks for it. */
   noHessian?: boolean;
+  /** Worker threads for the Hessian (on Node: nodeThreads() from src/node.ts); without them it runs on the calling thread. */
+  threads?: WorkerPool;
 }
 
 /** Runs a loaded spec. In rows mode tf_hessians come from the tf.hessians graph; in batched mode from the exact matrix's diagonal blocks (the same numbers). */
 export async function runSpec(spec: LoadedSpec, options: RunOptions = {}): Promise<SpecResult> {
   // The Hessian's matrices are refused (if they cannot fit) before anything is computed.
   if (spec.hessian && !options.noHessian) checkHessianMemory(spec.hessian.xs, options.mode);
-  const session = new Session(spec.graph);
+  const session = new Session(spec.graph, { threads: options.threads });
   const grads: Node[] = spec.gradients ? (gradients(spec.gradients.ys, spec.gradients.xs, { unconnected: "zero" }) as Node[]) : [];
   const fetched = session.run([spec.fetch, grads], spec.feed);
   const name = (n: Node) => [...spec.nodes].find(([, v]) => v === n)?.[0] ?? n.name;
@@ -51,7 +54,7 @@ export async function runSpec(spec: LoadedSpec, options: RunOptions = {}): Promi
   };
   if (spec.hessian && !options.noHessian) {
     const t0 = performance.now();
-    const h = await computeHessian(session, spec.hessian.ys, spec.hessian.xs, spec.feed, options);
+    const h = await session.hessian(spec.hessian.ys, spec.hessian.xs, spec.feed, options);
     const ms = performance.now() - t0;
     let tfHessian: (k: number) => Float64Array;
     if (h.mode === "rows") {
