@@ -11,7 +11,7 @@ import type { CompareReport, HessianInput } from "../report/types.js";
 import { loadSpec, readSpecFile } from "../spec/load.js";
 import { runSpec } from "../spec/run.js";
 import { HESSIAN_FLAGS, hessianOptions, parseCommand, reportNonFinite, usage } from "./main.js";
-import type { Io } from "./output.js";
+import { progress, type Io } from "./output.js";
 
 /** Above this many parameters the O(n³) eigen-decompositions are skipped unless --spectra is given. */
 export const SPECTRA_LIMIT = 1500;
@@ -33,13 +33,22 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
     usage(`the Hessian has ${n} parameters: its eigen-decomposition (ml-matrix, O(n³)) would take minutes; pass --spectra to do it anyway, or use 'run --summary'`);
   }
   for (const k of ["svg", "html"] as const) if (values[k] !== undefined) checkWritable(values[k] as string);
-  const result = await runSpec(loaded, opts);
+  const bar = progress(io, "Hessian rows");
+  const result = await runSpec(loaded, { ...opts, onProgress: bar.update }).finally(bar.done);
   const h = result.hessian!;
   // Spectra and Newton steps of a matrix with NaN or ±Infinity mean nothing: say where they came from instead.
   if (result.nonFinite && !h.exact.every(Number.isFinite)) throw new HessflowError(`${result.nonFinite.message}: the Hessian has NaN or ±Infinity entries, so it cannot be compared (run 'hessflow run' to see it)`, result.nonFinite.node);
   reportNonFinite(result, Boolean(values["strict-finite"]), io);
   const input: HessianInput = { n: h.n, xs: h.layout, hessian: h.exact, gradient: h.gradient };
-  const report = compareHessians(input);
+  // The eigen-decompositions cannot report their steps: a status line says what the wait is for.
+  const status = progress(io, "");
+  if (h.n > 300) status.status(`eigen-decomposing both ${h.n}×${h.n} matrices (ml-matrix, O(n³))…`);
+  let report: CompareReport;
+  try {
+    report = compareHessians(input);
+  } finally {
+    status.done();
+  }
   const meta = { name: loaded.doc.name, description: loaded.doc.description };
   if (values.svg) await writeFileAtomic(values.svg as string, heatmapsSvg(input, report));
   if (values.html) await writeFileAtomic(values.html as string, reportHtml(input, report, meta));

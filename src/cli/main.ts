@@ -10,7 +10,7 @@ import { nodeThreads } from "../node.js";
 import { q } from "../messages.js";
 import { loadSpec, readSpecFile } from "../spec/load.js";
 import { runSpec, type SpecResult } from "../spec/run.js";
-import { ClosedPipe, printErr, processIo, warn, type Io } from "./output.js";
+import { ClosedPipe, printErr, processIo, progress, warn, type Io } from "./output.js";
 import { printRunJson, printRunText } from "./run.js";
 
 /** Exit codes: success, the user's mistake, a refusal (memory, limits), an internal error (EX_SOFTWARE). */
@@ -172,7 +172,8 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   if (out !== undefined && !loaded.hessian) usage(`--out needs the spec to ask for outputs.hessian`);
   const files = out !== undefined ? await import("../report/files.js") : undefined;
   if (out !== undefined) files!.checkWritable(out);
-  const result = await runSpec(loaded, opts);
+  const bar = progress(io, "Hessian rows");
+  const result = await runSpec(loaded, { ...opts, onProgress: bar.update }).finally(bar.done);
   reportNonFinite(result, Boolean(values["strict-finite"]), io);
   if (out !== undefined && result.hessian) {
     const h = result.hessian;

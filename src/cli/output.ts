@@ -26,10 +26,13 @@ export interface Io {
   out(text: string): void;
   /** Writes text to stderr; never throws. */
   err(text: string): void;
+  /** True when stderr is a terminal: then long work shows progress there (never on a pipe or file). */
+  readonly tty?: boolean;
 }
 
 /** The process's stdout and stderr, written synchronously. */
 export const processIo: Io = {
+  tty: Boolean(process.stderr.isTTY),
   out: (text) => writeAll(1, text),
   err: (text) => {
     try {
@@ -68,4 +71,38 @@ export function printErr(io: Io, message: string): void {
 /** Prints a `hessflow: warning: ...` line on stderr. */
 export function warn(io: Io, message: string): void {
   printErr(io, `warning: ${message}`);
+}
+
+/** A progress line for long work: on a terminal's stderr only, first drawn after half a second, redrawn at most every 100 ms. */
+export interface Progress {
+  /** Reports `done` of `total` units. */
+  update(done: number, total: number): void;
+  /** A status without counts (for work that cannot report its steps). */
+  status(text: string): void;
+  /** Erases the line (call when the work ends, before anything else is printed). */
+  done(): void;
+}
+
+/** A Progress writing `hessflow: LABEL 600/1217 (49%)` over itself on io's stderr when it is a terminal; a no-op otherwise. */
+export function progress(io: Io, label: string, now: () => number = () => performance.now()): Progress {
+  if (!io.tty) return { update() {}, status() {}, done() {} };
+  const start = now();
+  let last = -Infinity, shown = false;
+  const draw = (text: string) => {
+    io.err(`\r\x1b[2Khessflow: ${oneLine(text)}`);
+    shown = true;
+  };
+  return {
+    update(done, total) {
+      const t = now();
+      if (t - start < 500 || t - last < 100) return;
+      last = t;
+      draw(`${label} ${done}/${total} (${Math.floor((100 * done) / Math.max(1, total))}%)`);
+    },
+    status: draw,
+    done() {
+      if (shown) io.err("\r\x1b[2K");
+      shown = false;
+    },
+  };
 }

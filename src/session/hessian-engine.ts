@@ -45,9 +45,14 @@ export class HessianEngine {
     // An x computed from another x (e.g. [w, h] with h = f(w)): tf.gradients' mixed derivatives are then not symmetric.
     if (dependentXs(xs)) return { ...this.result(work, transposedColumns(work)), workers: 0 };
     const choice = chooseThreads({ plan: work.rows.job.plan, n: work.n, batch: work.batch, budget, requested: options.workers ?? "auto", pool: this.pool });
-    if (choice.threads > 1) return { ...this.result(work, await this.onThreads(work, choice.threads)), workers: choice.threads };
+    if (choice.threads > 1) return { ...this.result(work, await this.onThreads(work, choice.threads, options.onProgress)), workers: choice.threads };
     const matrix = new Float64Array(work.n * work.n);
-    work.rows.rows(work.values, { from: 0, to: work.n, out: matrix, batch: work.batch, symmetric: true, freshPoint: true });
+    if (options.onProgress) {
+      // The same chunks the rows loop makes (each variable's block cut by the batch size), one at a time, reported.
+      work.rows.sharedRows(work.values, matrix, rowChunks(work.layout, work.batch), new Int32Array(1), work.batch, options.onProgress);
+    } else {
+      work.rows.rows(work.values, { from: 0, to: work.n, out: matrix, batch: work.batch, symmetric: true, freshPoint: true });
+    }
     mirrorLowerBlocks(matrix, work.layout);
     if (choice.warmUpWorker) this.pool!.take(1);
     return { ...this.result(work, matrix), workers: 0 };
@@ -89,7 +94,7 @@ export class HessianEngine {
   }
 
   /** The matrix in shared memory, each thread writing its rows in place; the calling thread works too (it already has the forward values). */
-  private async onThreads({ rows, values, layout, n, batch }: BatchedWork, threads: number): Promise<Float64Array> {
+  private async onThreads({ rows, values, layout, n, batch }: BatchedWork, threads: number, onProgress?: (rows: number, n: number) => void): Promise<Float64Array> {
     const matrix = new Float64Array(new SharedArrayBuffer(n * n * 8));
     const job = rows.job;
     const sources: [number, Float64Array][] = [];
@@ -99,7 +104,7 @@ export class HessianEngine {
     const counter = new SharedArrayBuffer(4);
     if (!this.sentJobs.includes(job.id)) this.sentJobs.push(job.id);
     const pending = this.pool!.take(threads - 1).map((w) => w.run({ type: "rows", job: w.knows(job) ? { id: job.id } : job, sources, chunks, counter, batch, matrix: matrix.buffer as SharedArrayBuffer }));
-    rows.sharedRows(values, matrix, chunks, new Int32Array(counter), batch);
+    rows.sharedRows(values, matrix, chunks, new Int32Array(counter), batch, onProgress);
     await Promise.all(pending);
     mirrorLowerBlocks(matrix, layout);
     return matrix;

@@ -15,6 +15,8 @@ export interface HessianOptions {
   workers?: number | "auto";
   /** Directions per tangent batch (default: 64, fewer for big layers so each tangent buffer stays under 4 MB). */
   batch?: number;
+  /** Called in batched mode as rows are handed out: (rows started, n). For a progress display; the numbers do not depend on it. */
+  onProgress?: (rows: number, n: number) => void;
 }
 
 /** A computed Hessian: the flatten layout of xs and the n×n matrix, row-major. */

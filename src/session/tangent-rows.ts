@@ -91,13 +91,14 @@ export class TangentRows {
    * Work sharing between threads: takes the next chunk from a shared counter (Atomics on shared
    * memory) until none is left, writing rows into the shared n×n matrix; returns the rows it did.
    */
-  sharedRows(values: readonly Tensor[], matrix: Float64Array, chunks: readonly [number, number][], counter: Int32Array, batch: number): number {
+  sharedRows(values: readonly Tensor[], matrix: Float64Array, chunks: readonly [number, number][], counter: Int32Array, batch: number, onProgress?: (rows: number, n: number) => void): number {
     const n = this.job.layout.reduce((s, e) => s + e.size, 0);
     let done = 0;
     for (let first = true; ; first = false) {
       const c = Atomics.add(counter, 0, 1);
       if (c >= chunks.length) return done;
       const [from, to] = chunks[c];
+      onProgress?.(from, n);
       this.rows(values, { from, to, out: matrix.subarray(from * n, to * n), batch, symmetric: true, freshPoint: first });
       done += to - from;
     }
