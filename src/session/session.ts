@@ -84,7 +84,7 @@ export class Session {
     return rebuild(fetches, copy) as Fetched<F>;
   }
 
-  /** Compiles (or reuses) the plan for these fetches and runs it; values of non-fetched steps may be overwritten unless keepAll. */
+  /** @internal Compiles (or reuses) the plan for these fetches and runs it; values of non-fetched steps may be overwritten unless keepAll. */
   evaluate(nodes: readonly Node[], feed: Feed, keepAll = false): { plan: Plan; tensors: Tensor[] } {
     for (const n of nodes) this.graph.lift(n);
     const fed = this.resolveFeed(feed);
@@ -111,7 +111,7 @@ export class Session {
     return undefined;
   }
 
-  /** The values of a plan's source steps: feeds, variables and constants. */
+  /** @internal The values of a plan's source steps: feeds, variables and constants. */
   sourceValues(plan: Plan, fed: ReadonlyMap<number, Tensor>): Map<number, Float64Array> {
     const sources = new Map<number, Float64Array>();
     plan.steps.forEach((s, i) => {
@@ -123,7 +123,7 @@ export class Session {
     return sources;
   }
 
-  /** Checks the feed: known placeholders, numeric, not ragged; returns tensors by node id. */
+  /** @internal Checks the feed: known placeholders, numeric, not ragged; returns tensors by node id. */
   resolveFeed(feed: Feed): Map<number, Tensor> {
     const out = new Map<number, Tensor>();
     const entries: [Node, NestedArray | Tensor][] = feed instanceof Map
