@@ -10,6 +10,7 @@ import type { Initializer } from "../graph/initializers.js";
 import { fromNested, type NestedArray, type Tensor } from "../graph/tensor.js";
 import { isOpName, isPublicOpName, PUBLIC_OPS } from "../ops/registry.js";
 import type { PublicSpec, SpecAttrs } from "../ops/types.js";
+import { dataFeedShape, isDataFeed, readDataFeed, type DataFeed } from "./data.js";
 import { exprRefs, parseExpr, type Expr } from "./expr.js";
 import { problemError, problemOf } from "./problem.js";
 
@@ -32,7 +33,8 @@ export interface SpecDoc {
   name: string;
   description?: string;
   nodes: SpecNode[];
-  feed?: Record<string, NestedArray>;
+  /** Placeholder name → inline nested arrays, or a data file (`{"npy": ...}`, `{"csv": ...}`, relative to the spec's directory). */
+  feed?: Record<string, NestedArray | DataFeed>;
   outputs: {
     fetch?: string[];
     gradients?: { ys: string | string[]; xs: string[] };
@@ -51,6 +53,8 @@ export interface LoadedSpec {
   hessian?: { ys: Node; xs: Node[] };
   /** With shapesOnly: the placeholders standing in for variables made by initializers. */
   standIns?: ReadonlySet<Node>;
+  /** With shapesOnly: the shapes of the feeds read from files, whose data were not loaded (they are not in `feed`). */
+  feedShapes?: ReadonlyMap<Node, readonly number[]>;
 }
 
 /** Options of buildSpec. */
@@ -59,6 +63,8 @@ export interface BuildOptions {
   budget?: MemoryBudget;
   /** Variables made by initializers become placeholders of their shape: nothing is allocated (for checking shapes). */
   shapesOnly?: boolean;
+  /** The directory data-file feeds are relative to (the spec file's; default the working directory). */
+  baseDir?: string;
 }
 
 /**
@@ -74,17 +80,26 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
   const depsOf = new Map<string, string[]>();
   for (const [name, e] of byName) depsOf.set(name, e.expr ? exprRefs(e.expr) : e.node.inputs ?? []);
 
+  const budget = options.budget ?? memoryBudget();
+  // Feeds first: data files are read (with shapesOnly: only their shapes), each checked against the budget.
+  const fedTensors = new Map<string, Tensor>();
+  const fileShapes = new Map<string, number[]>();
+  for (const [name, value] of Object.entries(doc.feed ?? {})) {
+    const path = `$.feed${member(name)}`;
+    if (!isDataFeed(value)) fedTensors.set(name, fromNested(value, path));
+    else if (options.shapesOnly) fileShapes.set(name, dataFeedShape(value, path, options.baseDir, budget));
+    else fedTensors.set(name, readDataFeed(value, path, options.baseDir, budget));
+  }
+
   // A placeholder written without a shape accepts any shape of the fed value's rank.
   const feedRank = (name: string): null[] => {
-    let v: unknown = doc.feed?.[name], rank = 0;
-    while (Array.isArray(v)) { rank++; v = v[0]; }
+    const rank = (fileShapes.get(name) ?? fedTensors.get(name)?.shape ?? []).length;
     return new Array<null>(rank).fill(null);
   };
 
   const graph = new Graph();
   // Variables made by initializers are allocated here: their bytes count against the budget before each allocation.
   let initBytes = 0;
-  const budget = options.budget ?? memoryBudget();
   const allocate = (name: string, shape: readonly number[]) => {
     initBytes += shape.reduce((a, b) => a * b, 1) * 8;
     checkMemory(initBytes, `variable '${q(name)}' (shape [${shape.join(", ")}], with the variables before it)`, budget);
@@ -137,7 +152,9 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
   }
 
   const feed = new Map<Node, Tensor>();
-  for (const [name, value] of Object.entries(doc.feed ?? {})) feed.set(built.get(name)!, fromNested(value, `$.feed${member(name)}`));
+  for (const [name, t] of fedTensors) feed.set(built.get(name)!, t);
+  const feedShapes = new Map<Node, readonly number[]>();
+  for (const [name, shape] of fileShapes) feedShapes.set(built.get(name)!, shape);
   const o = doc.outputs;
   const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
   const nodes = (names: string[]) => names.map((n) => built.get(n)!);
@@ -155,7 +172,7 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
     return n;
   });
   return {
-    doc, graph, nodes: built, feed, fetch: nodes(o.fetch ?? []), ...(options.shapesOnly ? { standIns } : {}),
+    doc, graph, nodes: built, feed, fetch: nodes(o.fetch ?? []), ...(options.shapesOnly ? { standIns, feedShapes } : {}),
     gradients: o.gradients && { ys: nodes(list(o.gradients.ys)), xs: nodes(o.gradients.xs) },
     hessian: o.hessian && { ys: built.get(o.hessian.ys)!, xs: hessianXs(o.hessian.xs) },
   };

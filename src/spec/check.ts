@@ -4,6 +4,7 @@
 import { HessflowError, ResourceError } from "../errors.js";
 import { didYouMean, member } from "../messages.js";
 import { fromNested } from "../graph/tensor.js";
+import { dataFeedShape, dataFile, isDataFeed } from "./data.js";
 import { exprRefs, parseExpr, type Expr } from "./expr.js";
 import { compilePlan } from "../session/plan.js";
 import { buildSpec, detail, SPEC_OP_ARITY, type LoadedSpec, type SpecDoc, type SpecNode } from "./build.js";
@@ -110,15 +111,19 @@ export function checkSpec(doc: SpecDoc, options: CheckOptions = {}): SpecCheck {
     }
     let shape: readonly number[];
     try {
-      shape = fromNested(value, "value").shape;
+      // A data file: its shape from the .npy header alone (a .csv file is parsed); a missing or malformed file is a problem here.
+      shape = isDataFeed(value) ? dataFeedShape(value, path, options.baseDir) : fromNested(value, "value").shape;
     } catch (err) {
-      if (!(err instanceof HessflowError)) throw err;
-      at(path, name, err.message);
+      if (!(err instanceof HessflowError) || err instanceof ResourceError) throw err;
+      const p = problemOf(err);
+      if (p) problems.push(p);
+      else at(path, name, err.message);
       continue;
     }
     const declared = entry.node.shape ?? shape.map(() => null); // no declared shape: any shape of the fed rank
     if (shape.length !== declared.length || declared.some((d, i) => d !== null && d !== shape[i])) {
-      at(path, name, `shape [${shape.join(", ")}] does not match placeholder '${q(name)}' of shape [${declared.map((d) => d ?? "None").join(", ")}]`);
+      const what = isDataFeed(value) ? `${q(dataFile(value))} has shape` : "shape";
+      at(path, name, `${what} [${shape.join(", ")}] does not match placeholder '${q(name)}' of shape [${declared.map((d) => d ?? "None").join(", ")}]`);
     }
   }
   for (const [name, { node }] of byName) {
@@ -147,12 +152,13 @@ export function checkSpec(doc: SpecDoc, options: CheckOptions = {}): SpecCheck {
   // Huge initialised variables are not allocated until their shapes have been checked.
   const initElements = doc.nodes.reduce((sum, n) => sum + (n.op === "variable" && n.init && Array.isArray(n.init.shape) ? n.init.shape.reduce((a, b) => a * b, 1) : 0), 0);
   try {
-    const shapes = options.values === false || initElements > SHAPES_FIRST_ELEMENTS ? buildSpec(doc, { shapesOnly: true }) : undefined;
+    const baseDir = options.baseDir;
+    const shapes = options.values === false || initElements > SHAPES_FIRST_ELEMENTS ? buildSpec(doc, { shapesOnly: true, baseDir }) : undefined;
     if (shapes) {
       const fed = fedShapeProblem(shapes, byName);
       if (fed || options.values === false) return fed ? { problems: [fed] } : { problems, loaded: shapes };
     }
-    const loaded = buildSpec(doc);
+    const loaded = buildSpec(doc, { baseDir });
     const fed = shapes ? undefined : fedShapeProblem(loaded, byName);
     return fed ? { problems: [fed] } : { problems, loaded };
   } catch (err) {
@@ -168,6 +174,8 @@ export function checkSpec(doc: SpecDoc, options: CheckOptions = {}): SpecCheck {
 export interface CheckOptions {
   /** false: check without allocating variable values (initialised variables stand in as placeholders); the spec returned is for shapes only. */
   values?: boolean;
+  /** The directory data-file feeds are relative to (the spec file's; default the working directory). */
+  baseDir?: string;
 }
 
 /** Above this many initialised variable elements, shapes are checked before the values are allocated. */
@@ -180,6 +188,7 @@ const SHAPES_FIRST_ELEMENTS = 1 << 20;
 function fedShapeProblem(loaded: LoadedSpec, byName: Map<string, { index: number; expr?: Expr }>): SchemaProblem | undefined {
   const shapes = new Map<number, readonly number[]>();
   for (const [node, t] of loaded.feed) shapes.set(node.id, t.shape);
+  for (const [node, shape] of loaded.feedShapes ?? []) shapes.set(node.id, shape);
   for (const n of loaded.standIns ?? []) shapes.set(n.id, n.shape as number[]);
   const targets = [...loaded.fetch, ...(loaded.gradients?.ys ?? []), ...(loaded.hessian ? [loaded.hessian.ys] : [])];
   try {

@@ -1,6 +1,7 @@
 // Loading a spec: read the file, parse its JSON (with line and column on errors), check it against the
 // JSON Schema and semantically (every problem `validate` reports), then build the graph.
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { SpecError } from "../errors.js";
 import { member, q } from "../messages.js";
 import type { LoadedSpec } from "./build.js";
@@ -16,7 +17,15 @@ export type { SpecProblem } from "./problem.js";
 /** Deepest nesting of arrays and objects a spec may have (a tensor of rank 60 is still allowed). */
 export const MAX_NESTING = 64;
 
-/** Reads and parses a spec file; a missing file or broken JSON is a SpecError naming the file (and line and column). */
+/** The directory of the file each document read by readSpecFile came from: its data-file feeds are relative to it. */
+const specDirs = new WeakMap<object, string>();
+
+/** The directory a document's data-file feeds are relative to: options.baseDir, else that of the file readSpecFile read it from (undefined: the working directory). */
+export function specBaseDir(doc: unknown, options: { baseDir?: string } = {}): string | undefined {
+  return options.baseDir ?? (typeof doc === "object" && doc !== null ? specDirs.get(doc) : undefined);
+}
+
+/** Reads and parses a spec file; a missing file or broken JSON is a SpecError naming the file (and line and column). Data-file feeds of the document are relative to the file's directory. */
 export function readSpecFile(path: string): unknown {
   let text: string;
   try {
@@ -26,7 +35,9 @@ export function readSpecFile(path: string): unknown {
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : code ?? (e as Error).message;
     throw new SpecError(`cannot read ${q(path)}: ${why}`, path);
   }
-  return parseJsonText(text, path);
+  const doc = parseJsonText(text, path);
+  if (typeof doc === "object" && doc !== null) specDirs.set(doc, dirname(resolve(path)));
+  return doc;
 }
 
 /** Every schema problem of a document (empty when it is well formed); a document nested too deeply is one problem at its deepest path. */
@@ -39,12 +50,18 @@ export function schemaProblems(doc: unknown): SchemaProblem[] {
 /** Every problem of a document, schema first (then semantics are not checked), else semantic; the built spec when there are none. */
 export function specProblems(doc: unknown, options: CheckOptions = {}): { problems: SchemaProblem[]; loaded?: LoadedSpec } {
   const schema = schemaProblems(doc);
-  return schema.length ? { problems: schema } : checkSpec(doc as import("./build.js").SpecDoc, options);
+  return schema.length ? { problems: schema } : checkSpec(doc as import("./build.js").SpecDoc, { ...options, baseDir: specBaseDir(doc, options) });
+}
+
+/** Options of loadSpec. */
+export interface LoadOptions {
+  /** The directory data-file feeds are relative to (default: the spec file's directory when the document came from readSpecFile, else the working directory). */
+  baseDir?: string;
 }
 
 /** Checks the document (schema, then names, cycles, feeds, shapes: what `validate` checks) and builds the graph; throws the first problem. */
-export function loadSpec(doc: unknown): LoadedSpec {
-  const { problems, loaded } = specProblems(doc);
+export function loadSpec(doc: unknown, options: LoadOptions = {}): LoadedSpec {
+  const { problems, loaded } = specProblems(doc, options);
   if (problems.length || !loaded) {
     const p = problems[0];
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more; run 'hessflow validate')` : "";
