@@ -271,7 +271,7 @@ export function parseCsv(text: string, feed: CsvFeed, problem: (path: string, ms
     for (let j = c0; j < c1; j++) {
       const s = fields[j].trim();
       if (!NUMBER.test(s)) {
-        const hint = i === 0 && !feed.header ? ` (a header line? set "header": true)` : "";
+        const hint = i === 0 && !feed.header && /^["A-Za-z_]/.test(s) ? ` (a header line? set "header": true)` : "";
         throw problem("", `${name} line ${lineNo}, column ${j + 1}: ${s === "" ? "empty field" : `'${q(s)}' is not a number`}${hint}`);
       }
       const v = Number(s);
