@@ -15,6 +15,8 @@ import { runSpec } from "../src/spec/run.js";
 
 const DIR = fileURLToPath(new URL("../graph-specs/", import.meta.url));
 const COURSE = readdirSync(DIR).filter((f) => f.endsWith(".json") && !f.startsWith("b-")).sort();
+/** Specs on real data (graph-specs/data/): too big for the full finite-difference Hessian here; test/data-course.test.ts checks them. */
+const DATA_SPECS = new Set(["iris-mlp.json", "mnist-mlp.json"]);
 const NEW_SPECS = ["deep-linear", "tanh-mlp", "softmax-classifier", "relu-net", "single-layer", "shared-weight", "l2-regularised", "expr-tutorial"];
 
 const read = (file: string): SpecDoc => JSON.parse(readFileSync(DIR + file, "utf8")) as SpecDoc;
@@ -103,10 +105,10 @@ describe("the course specs", () => {
 
       it("validates", () => {
         expect(schemaProblems(doc)).toEqual([]);
-        expect(checkSpec(doc).problems).toEqual([]);
+        expect(checkSpec(doc, { baseDir: DIR }).problems).toEqual([]);
       });
 
-      it("runs: symmetric Hessian equal to finite differences of the gradient; rows and batched modes agree", async () => {
+      if (!DATA_SPECS.has(file)) it("runs: symmetric Hessian equal to finite differences of the gradient; rows and batched modes agree", async () => {
         const spec = loadSpec(doc);
         const h = await exactHessian(spec);
         const { n, exact } = h;
