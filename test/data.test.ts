@@ -231,5 +231,9 @@ describe("data feeds in specs", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^hessflow: feed \$\.feed\.X \(data\/x\.npy, shape \[2, 3\] as float64\) needs 48 B, more than the 40 B available/);
     expect(r.stderr.split("\n")).toHaveLength(2);
+    // validate reads the .npy header only: the same budget does not stop it.
+    const v = spawnSync(process.execPath, [BIN, "validate", path], { encoding: "utf8", env: { ...process.env, HESSFLOW_MAX_BYTES: "40" } });
+    expect(v.status).toBe(0);
+    expect(v.stdout).toMatch(/^ok: /);
   });
 });
