@@ -1,0 +1,138 @@
+// Curvature products without the n×n matrix: Hessian-vector products (numeric, forward-over-reverse with dense
+// tangents; symbolic, TF's _hessian_vector_product) against the full Hessian, and Gauss–Newton products
+// Jᵀ·H_out·J against J and H_out built independently (J's rows by reverse mode, H_out by the row-by-row Hessian).
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { describe, expect, it } from "vitest";
+import {
+  Graph, GraphError, Session, add, flatten, gaussNewtonMatrix, gradients, hessianVectorProduct, matmul, multiply, reduceSum, slice, square, tanh,
+  loadSpec, type Node,
+} from "../src/index.js";
+import { mulberry32 } from "../src/internal.js";
+
+const DIR = fileURLToPath(new URL("../graph-specs/", import.meta.url));
+const SPECS = readdirSync(DIR).filter((f) => f.endsWith(".json") && (!f.startsWith("b-") || f === "b-1k.json")).sort();
+
+const load = (file: string) => loadSpec(JSON.parse(readFileSync(DIR + file, "utf8")));
+
+/** k random vectors of length n, batch-major, from a fixed seed. */
+function randomVectors(k: number, n: number, seed = 7): Float64Array {
+  const rand = mulberry32(seed);
+  return Float64Array.from({ length: k * n }, () => 2 * rand() - 1);
+}
+
+/** Rows M·v_i for a dense row-major n×n M. */
+function denseTimes(m: Float64Array, n: number, vectors: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(k * n);
+  for (let b = 0; b < k; b++) for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += m[i * n + j] * vectors[b * n + j];
+    out[b * n + i] = s;
+  }
+  return out;
+}
+
+/** max |a − b| / max(1, max |b|). */
+function relErr(a: Float64Array, b: Float64Array): number {
+  expect(a.length).toBe(b.length);
+  let d = 0, scale = 1;
+  for (let i = 0; i < a.length; i++) { d = Math.max(d, Math.abs(a[i] - b[i])); scale = Math.max(scale, Math.abs(b[i])); }
+  return d / scale;
+}
+
+describe("session.hvp: H·v without the n×n Hessian", () => {
+  for (const file of SPECS) {
+    const spec = load(file);
+    if (!spec.hessian) continue;
+    it(`${file}: agrees with the full Hessian times v, k = 1 and k = 16`, async () => {
+      const { ys, xs } = spec.hessian!;
+      const s = new Session(spec.graph);
+      const h = await s.hessian(ys, xs, spec.feed, { workers: 1 });
+      for (const k of [1, 16]) {
+        const v = randomVectors(k, h.n, k);
+        const hv = await s.hvp(ys, xs, spec.feed, v, { count: k });
+        expect(relErr(hv, denseTimes(h.matrix, h.n, v, k))).toBeLessThan(1e-12);
+      }
+      const op = s.curvatureOperator(ys, xs, spec.feed);
+      expect(op.n).toBe(h.n);
+      expect(relErr(op.gradient, h.gradient)).toBeLessThan(1e-14);
+      op.apply(randomVectors(3, h.n), 3);
+      op.apply(randomVectors(1, h.n));
+      expect(op.hvps).toBe(4);
+    }, 60_000);
+  }
+
+  it("the symbolic hessianVectorProduct (v a placeholder) agrees with the numeric one", async () => {
+    for (const file of ["tanh-mlp.json", "softmax-classifier.json", "relu-net.json", "shared-weight.json"]) {
+      const spec = load(file);
+      const { ys, xs } = spec.hessian!;
+      const vs = xs.map((x, i) => spec.graph.placeholder(x.shape, `v_${i}_${file}`));
+      const hvNodes = hessianVectorProduct(ys, xs, vs);
+      const s = new Session(spec.graph);
+      const n = xs.reduce((a, x) => a + (x.shape as number[]).reduce((p, d) => p * d, 1), 0);
+      const v = randomVectors(1, n, 3);
+      const feed = new Map(spec.feed);
+      let off = 0;
+      xs.forEach((x, i) => {
+        const size = (x.shape as number[]).reduce((p, d) => p * d, 1);
+        feed.set(vs[i], { shape: x.shape as number[], data: v.slice(off, off + size) });
+        off += size;
+      });
+      const symbolic = Float64Array.from(s.run(hvNodes, feed).flatMap((t) => Array.from(t.data)));
+      const numeric = await s.hvp(ys, xs, spec.feed, v);
+      expect(relErr(symbolic, numeric), file).toBeLessThan(1e-12);
+    }
+  });
+
+  it("the symbolic HVP differentiates again: d(vᵀHv)/dv = 2Hv, and the third derivative of a cubic", async () => {
+    const g = new Graph();
+    const x = g.variable([[0.3, -0.7, 1.1]], "x");
+    const v = g.placeholder([1, 3], "v");
+    const y = reduceSum(multiply(multiply(x, x), x));
+    const [hv] = hessianVectorProduct(y, [x], [v]);
+    const [dq] = gradients(reduceSum(multiply(hv, v)), [v]);
+    const s = new Session(g);
+    const vv = [[0.5, 2, -1]];
+    const out = s.run({ hv, dq }, { v: vv });
+    // y = Σ x³: H = diag(6x), H·v = 6 x ⊙ v.
+    const xs = [0.3, -0.7, 1.1];
+    xs.forEach((xi, i) => {
+      expect(out.hv.data[i]).toBeCloseTo(6 * xi * vv[0][i], 13);
+      expect(out.dq!.data[i]).toBeCloseTo(12 * xi * vv[0][i], 13);
+    });
+    // d(H·v)/dx = 6 v (diagonal): the third derivative through the HVP node.
+    const [d3] = gradients(hv, [x]);
+    const third = s.run(d3, { v: vv })!;
+    vv[0].forEach((vi, i) => expect(third.data[i]).toBeCloseTo(6 * vi, 13));
+  });
+
+  it("xs where one is computed from another: numeric hvp is session.hessian's H·v, the symbolic one TF's Hᵀ·v", async () => {
+    const g = new Graph();
+    const X = g.constant([[0.5, -1, 2], [1, 0.3, -0.7]]);
+    const w = g.variable([[0.2, -0.4], [0.7, 0.1]], "w");
+    const h = tanh(matmul(w, X));
+    const L = reduceSum(square(add(h, matmul(w, h))));
+    const s = new Session(g);
+    const H = await s.hessian(L, [w, h], {});
+    const n = H.n;
+    const v = randomVectors(4, n, 11);
+    expect(relErr(await s.hvp(L, [w, h], {}, v, { count: 4 }), denseTimes(H.matrix, n, v, 4))).toBeLessThan(1e-12);
+    const vw = g.placeholder([2, 2], "vw"), vh = g.placeholder([2, 3], "vh");
+    const sym = s.run(hessianVectorProduct(L, [w, h], [vw, vh]), { vw: { shape: [2, 2], data: v.slice(0, 4) }, vh: { shape: [2, 3], data: v.slice(4, 10) } });
+    const Ht = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Ht[i * n + j] = H.matrix[j * n + i];
+    expect(relErr(Float64Array.from([...sym[0].data, ...sym[1].data]), denseTimes(Ht, n, v, 1))).toBeLessThan(1e-12);
+  });
+
+  it("bad blocks are one-line GraphErrors", () => {
+    const spec = load("tanh-mlp.json");
+    const { ys, xs } = spec.hessian!;
+    const op = new Session(spec.graph).curvatureOperator(ys, xs, spec.feed);
+    expect(() => op.apply(new Float64Array(op.n + 1))).toThrow(GraphError);
+    expect(() => op.apply(new Float64Array(op.n), 2)).toThrow(/2 vector\(s\) of n = \d+ need/);
+    expect(() => op.apply(new Float64Array(op.n), 0)).toThrow(/count must be a positive integer/);
+    expect(() => new Session(spec.graph).curvatureOperator(ys, xs, spec.feed, { kind: "fisher" as "hessian" })).toThrow(/options.kind/);
+  });
+});
+
