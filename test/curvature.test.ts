@@ -136,3 +136,133 @@ describe("session.hvp: H·v without the n×n Hessian", () => {
   });
 });
 
+
+/** A one-hot nested array of the given 2-D shape, 1 at flat index i. */
+function oneHot(shape: readonly number[], i: number): number[][] {
+  const [r, c] = shape;
+  return Array.from({ length: r }, (_, a) => Array.from({ length: c }, (_, b) => (a * c + b === i ? 1 : 0)));
+}
+
+/** J (m×n, z's flat entries by xs' flat entries) and H_out (m×m), each row by reverse mode: ∂<z, e_i>/∂xs and ∂<∂L/∂z, e_i>/∂z. */
+function denseJacobianAndOutputHessian(s: Session, loss: Node, z: Node, xs: Node[], feed: Map<Node, unknown>) {
+  const feedIn = feed as Parameters<Session["run"]>[1];
+  const zShape = s.run(z, feedIn).shape;
+  const m = zShape.reduce((a, b) => a * b, 1);
+  const [gz] = gradients(loss, [z], { unconnected: "zero" });
+  const Jrows: number[][] = [], Hrows: number[][] = [];
+  for (let i = 0; i < m; i++) {
+    const e = oneHot(zShape, i);
+    Jrows.push(s.run(gradients(z, xs, { gradYs: [e], unconnected: "zero" }), feedIn).flatMap((t) => Array.from(t.data)));
+    Hrows.push(Array.from(s.run(gradients(gz, [z], { gradYs: [e], unconnected: "zero" })[0], feedIn).data));
+  }
+  return { J: new Matrix(Jrows), Hout: new Matrix(Hrows), zShape, m };
+}
+
+describe("Gauss–Newton products Jᵀ·H_out·J", () => {
+  for (const [file, output] of [["softmax-classifier.json", "logits"], ["tanh-mlp.json", "h2"], ["tanh-3layer.json", null], ["seed-two-layer-linear.json", "h2"]] as const) {
+    it(`${file}: products and gaussNewtonMatrix agree with Jᵀ·H_out·J built densely by reverse mode; symmetric PSD`, async () => {
+      const spec = load(file);
+      const { ys, xs } = spec.hessian!;
+      // tanh-3layer: its last layer's output is the node the squared difference reads.
+      const z = output ? spec.nodes.get(output)! : spec.graph.nodes.find((n) => n.op === "squared_difference" && ys.graph === n.graph)!.inputs[0];
+      const s = new Session(spec.graph);
+      const { J, Hout } = denseJacobianAndOutputHessian(s, ys, z, xs, spec.feed);
+      const dense = J.transpose().mmul(Hout).mmul(J);
+      const n = dense.rows;
+      const reference = Float64Array.from(dense.to1DArray());
+      const gn = await gaussNewtonMatrix(s, ys, z, xs, spec.feed);
+      expect(gn.n).toBe(n);
+      expect(relErr(gn.matrix, reference)).toBeLessThan(1e-12);
+      const op = s.curvatureOperator(ys, xs, spec.feed, { kind: "gauss-newton", output: z });
+      const v = randomVectors(16, n, 5);
+      expect(relErr(op.apply(v, 16), denseTimes(reference, n, v, 16))).toBeLessThan(1e-12);
+      let asym = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) asym = Math.max(asym, Math.abs(gn.matrix[i * n + j] - gn.matrix[j * n + i]));
+      expect(asym).toBeLessThan(1e-13);
+      // Convex losses (cross-entropy of logits, squared error): H_out ⪰ 0, hence Jᵀ·H_out·J ⪰ 0.
+      const eig = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(gn.matrix.subarray(i * n, (i + 1) * n)))), { assumeSymmetric: true });
+      const scale = Math.max(1, ...eig.realEigenvalues.map(Math.abs));
+      expect(Math.min(...eig.realEigenvalues) / scale).toBeGreaterThan(-1e-12);
+      // The gradient comes with it.
+      const h = await s.hessian(ys, xs, spec.feed, { workers: 1 });
+      expect(relErr(gn.gradient, h.gradient)).toBeLessThan(1e-14);
+    });
+  }
+
+  it("a linear network with MSE: H = GN + Σ_i (∂L/∂z_i)·∇²z_i, and the second-order term is not zero", async () => {
+    const spec = load("seed-two-layer-linear.json");
+    const { ys, xs } = spec.hessian!;
+    const z = spec.nodes.get("h2")!;
+    const s = new Session(spec.graph);
+    const H = await s.hessian(ys, xs, spec.feed, { workers: 1 });
+    const gn = await gaussNewtonMatrix(s, ys, z, xs, spec.feed);
+    const n = H.n;
+    const r = s.run(gradients(ys, [z])[0]!, spec.feed);
+    const second = new Float64Array(n * n);
+    for (let i = 0; i < r.data.length; i++) {
+      // ∇²z_i: the Hessian of <z, e_i> (z is bilinear in w1·w2: this is not zero).
+      const zi = reduceSum(multiply(z, spec.graph.constant(oneHot(r.shape, i))));
+      const Hi = await s.hessian(zi, xs, spec.feed, { workers: 1 });
+      for (let k = 0; k < n * n; k++) second[k] += r.data[i] * Hi.matrix[k];
+    }
+    let gap = 0;
+    for (let k = 0; k < n * n; k++) gap = Math.max(gap, Math.abs(H.matrix[k] - gn.matrix[k]));
+    expect(gap).toBeGreaterThan(0.1);
+    expect(relErr(Float64Array.from(gn.matrix, (g, k) => g + second[k]), H.matrix)).toBeLessThan(1e-12);
+  });
+
+  it("an x the output does not depend on has zero rows and columns; bad requests are one-line GraphErrors naming the node", () => {
+    const spec = load("softmax-classifier.json");
+    const { ys, xs } = spec.hessian!;
+    const z = spec.nodes.get("logits")!;
+    const s = new Session(spec.graph);
+    const extra = spec.graph.variable([[1, 2]], "unused_extra");
+    const op = s.curvatureOperator(ys, [...xs, extra], spec.feed, { kind: "gauss-newton", output: z });
+    const v = randomVectors(2, op.n, 9);
+    const out = op.apply(v, 2);
+    for (let b = 0; b < 2; b++) expect(Array.from(out.subarray(b * op.n + op.n - 2, (b + 1) * op.n))).toEqual([0, 0]);
+    const elsewhere = tanh(spec.nodes.get("W")!);
+    expect(() => s.curvatureOperator(ys, xs, spec.feed, { kind: "gauss-newton", output: elsewhere })).toThrow(/does not depend on the output/);
+    try {
+      s.curvatureOperator(ys, xs, spec.feed, { kind: "gauss-newton", output: elsewhere });
+    } catch (e) {
+      expect(e).toBeInstanceOf(GraphError);
+      expect((e as GraphError).message).not.toContain("\n");
+    }
+    expect(() => s.curvatureOperator(ys, xs, spec.feed, { kind: "gauss-newton" })).toThrow(/needs options.output/);
+    const W = spec.nodes.get("W")!;
+    const W2 = square(W);
+    expect(() => s.curvatureOperator(ys, [W, W2], spec.feed, { kind: "gauss-newton", output: z })).toThrow(GraphError);
+  });
+});
+
+describe("curvature operators: the point and the special cases", () => {
+  it("softmax regression is linear in its parameters: there GN = H exactly; on tanh-mlp they differ", async () => {
+    for (const [file, output, same] of [["softmax-classifier.json", "logits", true], ["tanh-mlp.json", "h2", false]] as const) {
+      const spec = load(file);
+      const { ys, xs } = spec.hessian!;
+      const s = new Session(spec.graph);
+      const H = await s.hessian(ys, xs, spec.feed, { workers: 1 });
+      const gn = await gaussNewtonMatrix(s, ys, spec.nodes.get(output)!, xs, spec.feed);
+      if (same) expect(relErr(gn.matrix, H.matrix)).toBeLessThan(1e-12);
+      else expect(relErr(gn.matrix, H.matrix)).toBeGreaterThan(1e-3);
+    }
+  });
+
+  it("an operator keeps the point it was made at, though the session moves on", async () => {
+    const spec = load("tanh-mlp.json");
+    const { ys, xs } = spec.hessian!;
+    const s = new Session(spec.graph);
+    const op = s.curvatureOperator(ys, xs, spec.feed);
+    const v = randomVectors(2, op.n, 1);
+    const before = op.apply(v, 2);
+    const w1 = xs[0];
+    const old = s.variableValue(w1);
+    s.assign(w1, { shape: old.shape, data: old.data.map((x) => x + 0.5) });
+    const moved = await s.hvp(ys, xs, spec.feed, v, { count: 2 });
+    expect(relErr(moved, before)).toBeGreaterThan(1e-3);
+    expect(Array.from(op.apply(v, 2))).toEqual(Array.from(before));
+    s.dispose();
+    expect(Array.from(op.apply(v, 2))).toEqual(Array.from(before));
+  });
+});
