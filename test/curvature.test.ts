@@ -2,7 +2,7 @@
 // tangents; symbolic, TF's _hessian_vector_product) against the full Hessian, and Gauss–Newton products
 // Jᵀ·H_out·J against J and H_out built independently (J's rows by reverse mode, H_out by the row-by-row Hessian).
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { describe, expect, it } from "vitest";
 import {
@@ -10,6 +10,7 @@ import {
   loadSpec, type Node,
 } from "../src/index.js";
 import { mulberry32 } from "../src/internal.js";
+import { ensureDist } from "./dist.js";
 
 const DIR = fileURLToPath(new URL("../graph-specs/", import.meta.url));
 const SPECS = readdirSync(DIR).filter((f) => f.endsWith(".json") && (!f.startsWith("b-") || f === "b-1k.json")).sort();
@@ -265,4 +266,28 @@ describe("curvature operators: the point and the special cases", () => {
     s.dispose();
     expect(Array.from(op.apply(v, 2))).toEqual(Array.from(before));
   });
+});
+
+describe("session.hvp on worker threads (from dist/, where the worker script is)", () => {
+  it("b-1k, k = 16 split over 2 threads and k = 40 over 3: the full Hessian times v, to 1e-12", async () => {
+    ensureDist();
+    const root = fileURLToPath(new URL("../dist/", import.meta.url));
+    const api = await import(pathToFileURL(root + "index.js").href) as typeof import("../src/index.js");
+    const spec = api.loadSpec(JSON.parse(readFileSync(DIR + "b-1k.json", "utf8")));
+    const { ys, xs } = spec.hessian!;
+    const threads = api.nodeThreads();
+    expect(threads).toBeDefined();
+    const s = new api.Session(spec.graph, { threads });
+    try {
+      const h = await s.hessian(ys, xs, spec.feed, { workers: 1 });
+      for (const [k, workers] of [[16, 2], [40, 3]]) {
+        const v = randomVectors(k, h.n, k);
+        const hv = await s.hvp(ys, xs, spec.feed, v, { count: k, workers });
+        expect(relErr(hv, denseTimes(h.matrix, h.n, v, k))).toBeLessThan(1e-12);
+      }
+      await expect(s.hvp(ys, xs, spec.feed, new Float64Array(h.n), { workers: 0 })).rejects.toThrow(/options.workers/);
+    } finally {
+      s.dispose();
+    }
+  }, 60_000);
 });

@@ -7,13 +7,16 @@ import { flatLayout, type FlatEntry } from "../autodiff/hessian.js";
 import { Node } from "../graph/graph.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { Workspace } from "../kernels/workspace.js";
-import { checkMemory } from "../memory.js";
+import { checkMemory, memoryBudget } from "../memory.js";
 import { q } from "../messages.js";
-import { runTangents, TangentContext } from "./executor.js";
+import { TangentContext } from "./executor.js";
 import { dependentXs } from "./hessian-options.js";
-import { batchSize } from "./hessian-sizing.js";
+import { batchSize, NEW_WORKER_WORK, RUNNING_WORKER_WORK } from "./hessian-sizing.js";
 import type { Plan } from "./plan.js";
+import { blockProduct, sharedProducts, type ProductJob } from "./products.js";
 import type { Feed, Session } from "./session.js";
+import { DEFAULT_BATCH } from "./tangent-rows.js";
+import type { WorkerPool } from "./worker-pool.js";
 
 /** Which curvature matrix an operator applies: the exact Hessian, or the Gauss–Newton matrix Jᵀ·H_out·J. */
 export type CurvatureKind = "hessian" | "gauss-newton";
@@ -30,6 +33,8 @@ export interface CurvatureOptions {
 export interface HvpOptions {
   /** k, the number of vectors in the block (default: vectors.length / n). */
   count?: number;
+  /** Threads (with a session given threads): a positive integer, or "auto" (default) to split the block when the work pays. */
+  workers?: number | "auto";
 }
 
 /** A curvature matrix at one point (the forward pass done once), applied to blocks of vectors without ever forming it. */
@@ -72,8 +77,14 @@ interface CurvatureGraphs {
 /** A session's curvature operators' derivative graphs; owned by the Session, dropped by dispose(). */
 export class CurvatureEngine {
   private graphs = new WeakMap<Node, Map<string, CurvatureGraphs>>();
+  /** Ids of the jobs workers may hold (dropped on dispose). */
+  private readonly sentJobs: number[] = [];
+  private lastLocalJobId = 0;
+  private jobIds = new WeakMap<Plan, number>();
 
-  constructor(private readonly session: Session, private readonly workspace: Workspace) {}
+  constructor(private readonly session: Session, private readonly workspace: Workspace, private readonly pool: WorkerPool | undefined) {
+    pool?.retain();
+  }
 
   /** The operator of `options.kind` for sum(y) over xs at the point `feed` (and the session's variable values now). */
   operator(y: Node, xs: Node[], feed: Feed, options: CurvatureOptions = {}): CurvatureOperator {
@@ -89,9 +100,14 @@ export class CurvatureEngine {
     return this.gaussNewtonOperator(y, output, xs, layout, feed);
   }
 
-  /** Forgets the derivative graphs (the nodes stay in the graph, which is append-only). */
+  /** Forgets the derivative graphs (the nodes stay in the graph, which is append-only), tells the workers to drop this engine's jobs, and releases the pool. */
   dispose(): void {
     this.graphs = new WeakMap();
+    this.jobIds = new WeakMap();
+    if (this.pool) {
+      this.pool.drop(this.sentJobs.splice(0));
+      this.pool.release();
+    }
   }
 
   private cached(y: Node, key: string, make: () => CurvatureGraphs): CurvatureGraphs {
@@ -105,20 +121,10 @@ export class CurvatureEngine {
   private hessianOperator(y: Node, xs: Node[], layout: FlatEntry[], feed: Feed): CurvatureOperator {
     const graphs = this.cached(y, `h|${xs.map((x) => x.id).join(",")}`, () => ({ grads: gradients(y, xs, { unconnected: "zero" }) }));
     const { plan, values } = this.forward([...graphs.grads, ...xs], feed);
-    const gradSteps = plan.fetchSteps.slice(0, xs.length);
-    const xSteps = plan.fetchSteps.slice(xs.length, 2 * xs.length);
-    return new Operator("hessian", plan, values, layout, new TangentContext(plan, this.workspace), gradSteps, (ctx, seedBlock, B, out) => {
-      // H·v = d/dε ∇f(x + ε v): the tangent of the gradient nodes, all xs seeded with their slices of v.
-      // When an x is computed from another x (or appears twice), seeding them together would let one x's seed
-      // overwrite the tangent flowing into it from the other; H's columns are one x's tangent each, so the
-      // product is then the sum of one pass per x (linearity): the Hessian that session.hessian returns, times v.
-      const groups = dependentXs(xs) || new Set(xs.map((x) => x.id)).size < xs.length ? layout.map((_, k) => [k]) : [layout.map((_, k) => k)];
-      for (const group of groups) {
-        const tangents = runTangents(ctx, { values, seeds: new Map(group.map((k) => [xSteps[k], seedBlock(k)])), batch: B, outputs: gradSteps });
-        addBlocks(tangents, layout, B, out);
-        for (const t of new Set(tangents)) if (t) ctx.release(t);
-      }
-    });
+    const m = xs.length;
+    const perX = dependentXs(xs) || new Set(xs.map((x) => x.id)).size < m;
+    const job: ProductJob = { id: this.jobId(plan), kind: "hessian", plan, layout, xSteps: plan.fetchSteps.slice(m, 2 * m), gradSteps: plan.fetchSteps.slice(0, m), perX };
+    return new Operator(job, values, new TangentContext(plan, this.workspace), this);
   }
 
   private gaussNewtonOperator(loss: Node, output: Node, xs: Node[], layout: FlatEntry[], feed: Feed): CurvatureOperator {
@@ -143,29 +149,56 @@ export class CurvatureEngine {
     const feedNodes = new Map<Node, Tensor>([...fed].map(([id, t]) => [loss.graph.nodes[id], t]));
     const probe = this.session.evaluate([output], feedNodes).plan;
     const outShape = probe.steps[probe.fetchSteps[0]].shape;
-    const outSize = outShape.reduce((a, b) => a * b, 1);
-    feedNodes.set(graphs.w!, { shape: [...outShape], data: new Float64Array(outSize) });
+    feedNodes.set(graphs.w!, { shape: [...outShape], data: new Float64Array(outShape.reduce((a, b) => a * b, 1)) });
     const m = xs.length;
     const { plan, values } = this.forward([...graphs.grads, graphs.gz!, ...graphs.jt!, output, ...xs, graphs.w!], feedNodes);
     const f = plan.fetchSteps;
-    const gradSteps = f.slice(0, m), gzStep = f[m], jtSteps = f.slice(m + 1, 2 * m + 1), outStep = f[2 * m + 1], xSteps = f.slice(2 * m + 2, 3 * m + 2), wStep = f[3 * m + 2];
-    const groups = new Set(xs.map((x) => x.id)).size < xs.length ? layout.map((_, k) => [k]) : [layout.map((_, k) => k)];
-    return new Operator("gauss-newton", plan, values, layout, new TangentContext(plan, this.workspace), gradSteps, (ctx, seedBlock, B, out) => {
-      // u = J·v: forward tangents of the output z, the xs seeded with v (one pass per x for a repeated x: J v = Σ_k J_k v_k).
-      let u: Float64Array | null = null;
-      for (const group of groups) {
-        const [t] = runTangents(ctx, { values, seeds: new Map(group.map((k) => [xSteps[k], seedBlock(k)])), batch: B, outputs: [outStep] });
-        if (t && u) { for (let i = 0; i < u.length; i++) u[i] += t[i]; ctx.release(t); } else if (t) u = t;
-      }
-      if (!u) return; // the output does not depend on xs: J = 0
-      // h = H_out·u = d/dε ∂L/∂z (z + ε u): the tangent of ∂L/∂z with z itself seeded (z treated as the variable).
-      const [h] = runTangents(ctx, { values, seeds: new Map([[outStep, u]]), batch: B, outputs: [gzStep] });
-      if (!h) return; // L is linear in z: H_out = 0
-      // Jᵀ·h: jt = ∂<z, w>/∂x = Jᵀ·w is linear in w, so its tangent along w seeded with h is Jᵀ·h.
-      const tangents = runTangents(ctx, { values, seeds: new Map([[wStep, h]]), batch: B, outputs: jtSteps });
-      addBlocks(tangents, layout, B, out);
-      for (const t of new Set(tangents)) if (t) ctx.release(t);
-    });
+    const job: ProductJob = {
+      id: this.jobId(plan), kind: "gauss-newton", plan, layout, xSteps: f.slice(2 * m + 2, 3 * m + 2), gradSteps: f.slice(0, m),
+      perX: new Set(xs.map((x) => x.id)).size < m,
+      gn: { gzStep: f[m], jtSteps: f.slice(m + 1, 2 * m + 1), outStep: f[2 * m + 1], wStep: f[3 * m + 2] },
+    };
+    return new Operator(job, values, new TangentContext(plan, this.workspace), this);
+  }
+
+  /** The job id of a plan (one per plan, so workers keep its copy between operators; unique in the pool). */
+  private jobId(plan: Plan): number {
+    let id = this.jobIds.get(plan);
+    if (id === undefined) this.jobIds.set(plan, (id = this.pool?.newJobId() ?? ++this.lastLocalJobId));
+    return id;
+  }
+
+  /** @internal The products on `threads` threads, the calling thread included: blocks of vectors taken from a shared counter. */
+  async onThreads(job: ProductJob, ctx: TangentContext, values: readonly Tensor[], vectors: Float64Array, count: number, threads: number): Promise<Float64Array> {
+    const n = job.layout.reduce((s, e) => s + e.size, 0);
+    const shared = new Float64Array(new SharedArrayBuffer(count * n * 8));
+    shared.set(vectors);
+    const out = new Float64Array(new SharedArrayBuffer(count * n * 8));
+    const batch = Math.max(1, Math.min(batchSize(job.plan, undefined), Math.ceil(count / threads)));
+    const counter = new SharedArrayBuffer(4);
+    const sources: [number, Float64Array][] = [];
+    job.plan.steps.forEach((s, i) => { if (s.inputs.length === 0) sources.push([i, values[i].data]); });
+    if (!this.sentJobs.includes(job.id)) this.sentJobs.push(job.id);
+    const pending = this.pool!.take(threads - 1).map((w) => w.run({
+      type: "products", job: w.knows(job) ? { id: job.id } : job, sources, count, batch, counter,
+      vectors: shared.buffer as SharedArrayBuffer, out: out.buffer as SharedArrayBuffer,
+    }));
+    sharedProducts(job, ctx, values, shared, out, count, batch, new Int32Array(counter));
+    await Promise.all(pending);
+    return Float64Array.from(out);
+  }
+
+  /** @internal Threads for `count` products of a job: the request, else 2 when a pool is given and the work pays (as for Hessians). */
+  threadsFor(job: ProductJob, count: number, requested: number | "auto"): number {
+    const pool = this.pool;
+    if (!pool) return 1;
+    const planElements = job.plan.slotSizes.reduce((s, v) => s + v, 0);
+    const perThread = 8 * (planElements + 4 * DEFAULT_BATCH * Math.max(1, ...job.plan.slotSizes)) + 16e6;
+    const fitting = Math.max(1, Math.floor(memoryBudget().bytes / perThread));
+    const n = job.layout.reduce((s, e) => s + e.size, 0);
+    const wanted = requested !== "auto" ? Math.min(requested, pool.cores)
+      : count * planElements > (pool.running > 0 ? RUNNING_WORKER_WORK : NEW_WORKER_WORK) && count >= 8 ? Math.min(2, pool.cores) : 1;
+    return Math.max(1, Math.min(wanted, fitting, count, Math.max(1, Math.floor(memoryBudget().bytes / (16 * n * count)))));
   }
 
   /** Runs the plan keeping all forward values, and copies them: the operator keeps its point even if the session runs the same plan elsewhere. */
@@ -181,20 +214,21 @@ export class CurvatureEngine {
   }
 }
 
-/** One block of B vectors: `seedBlock(k)` gives x_k's B×size_k slice of them; the product is added into `out` (B×n, zeroed). */
-type BlockProduct = (ctx: TangentContext, seedBlock: (k: number) => Float64Array, B: number, out: Float64Array) => void;
-
 class Operator implements CurvatureOperator {
+  readonly kind: CurvatureKind;
+  readonly layout: FlatEntry[];
   readonly n: number;
   readonly gradient: Float64Array;
   private count = 0;
   private readonly batch: number;
 
-  constructor(readonly kind: CurvatureKind, plan: Plan, values: Tensor[], readonly layout: FlatEntry[], private readonly ctx: TangentContext, gradSteps: number[], private readonly product: BlockProduct) {
-    this.n = layout.reduce((s, e) => s + e.size, 0);
+  constructor(private readonly job: ProductJob, private readonly values: Tensor[], private readonly ctx: TangentContext, private readonly engine: CurvatureEngine) {
+    this.kind = job.kind;
+    this.layout = job.layout;
+    this.n = job.layout.reduce((s, e) => s + e.size, 0);
     this.gradient = new Float64Array(this.n);
-    layout.forEach((e, k) => this.gradient.set(values[gradSteps[k]].data, e.offset));
-    this.batch = batchSize(plan, undefined);
+    job.layout.forEach((e, k) => this.gradient.set(values[job.gradSteps[k]].data, e.offset));
+    this.batch = batchSize(job.plan, undefined);
   }
 
   get hvps(): number {
@@ -202,39 +236,37 @@ class Operator implements CurvatureOperator {
   }
 
   apply(vectors: Float64Array, count?: number): Float64Array {
+    const k = this.check(vectors, count);
+    const n = this.n;
+    const out = new Float64Array(k * n);
+    for (let c0 = 0; c0 < k; c0 += this.batch) {
+      const B = Math.min(this.batch, k - c0);
+      blockProduct(this.job, this.ctx, this.values, vectors, c0, B, out.subarray(c0 * n, (c0 + B) * n));
+    }
+    this.count += k;
+    return out;
+  }
+
+  /** @internal apply, with the blocks spread over the session's worker threads when that pays (or `workers` says so). */
+  async applyOnThreads(vectors: Float64Array, count: number | undefined, workers: number | "auto"): Promise<Float64Array> {
+    const k = this.check(vectors, count);
+    const threads = this.engine.threadsFor(this.job, k, workers);
+    if (threads <= 1) return this.apply(vectors, k);
+    const out = await this.engine.onThreads(this.job, this.ctx, this.values, vectors, k, threads);
+    this.count += k;
+    return out;
+  }
+
+  /** The block's size k, checked: a Float64Array of exactly k·n numbers. */
+  private check(vectors: Float64Array, count: number | undefined): number {
     const n = this.n;
     if (!(vectors instanceof Float64Array)) throw new GraphError(`${this.kind} products: vectors must be a Float64Array (count×n, batch-major)`, "vectors");
     const k = count ?? vectors.length / n;
     if (!(Number.isInteger(k) && k >= 1)) throw new GraphError(`${this.kind} products: count must be a positive integer, got ${count ?? `${vectors.length}/${n}`}`, "count");
     if (vectors.length !== k * n) throw new GraphError(`${this.kind} products: ${k} vector(s) of n = ${n} need ${k * n} numbers, got ${vectors.length}`, "vectors");
     checkMemory(2 * k * n * 8, `${k} curvature products of size ${n}`);
-    const out = new Float64Array(k * n);
-    for (let c0 = 0; c0 < k; c0 += this.batch) {
-      const B = Math.min(this.batch, k - c0);
-      const seedBlock = (j: number): Float64Array => {
-        const { offset, size } = this.layout[j];
-        const seed = this.ctx.alloc(B * size, false);
-        for (let b = 0; b < B; b++) seed.set(vectors.subarray((c0 + b) * n + offset, (c0 + b) * n + offset + size), b * size);
-        return seed;
-      };
-      this.product(this.ctx, seedBlock, B, out.subarray(c0 * n, (c0 + B) * n));
-    }
-    this.count += k;
-    return out;
+    return k;
   }
-}
-
-/** Adds the tangents of the per-x outputs (B×size_k each, null = zero) into their places in B rows of length n. */
-function addBlocks(tangents: readonly (Float64Array | null)[], layout: FlatEntry[], B: number, out: Float64Array): void {
-  const n = layout.reduce((s, e) => s + e.size, 0);
-  tangents.forEach((t, k) => {
-    if (!t) return;
-    const { offset, size } = layout[k];
-    for (let b = 0; b < B; b++) {
-      const row = b * n + offset, src = b * size;
-      for (let i = 0; i < size; i++) out[row + i] += t[src + i];
-    }
-  });
 }
 
 /** True when `node` is `of` or computed from it. */

@@ -51,15 +51,17 @@ export class Session {
 
   /**
    * Hessian-vector products H·v_i of sum(y) over xs for a block of k vectors (batch-major k×n in, k×n out; the
-   * flatten order of hessian()), by forward-over-reverse on the calling thread, never forming the n×n Hessian.
+   * flatten order of hessian()), by forward-over-reverse on the calling thread (blocks split over the session's worker threads when that pays), never forming the n×n Hessian.
    */
   async hvp(y: Node, xs: Node[], feed: Feed, vectors: Float64Array, options: HvpOptions = {}): Promise<Float64Array> {
-    return this.curvatureOperator(y, xs, feed).apply(vectors, options?.count);
+    const workers = options?.workers ?? "auto";
+    if (workers !== "auto" && !(Number.isInteger(workers) && workers >= 1)) throw new GraphError(`hvp: options.workers must be a positive integer or "auto", got ${JSON.stringify(workers)}`, "workers");
+    return (this.curvatureOperator(y, xs, feed) as CurvatureOperator & { applyOnThreads(v: Float64Array, c: number | undefined, w: number | "auto"): Promise<Float64Array> }).applyOnThreads(vectors, options?.count, workers);
   }
 
   /** A curvature matrix (the Hessian, or Gauss–Newton Jᵀ·H_out·J with options.output) at the point `feed`: its forward pass runs once, then `apply` multiplies blocks of vectors. */
   curvatureOperator(y: Node, xs: Node[], feed: Feed, options: CurvatureOptions = {}): CurvatureOperator {
-    this.curvature ??= new CurvatureEngine(this, this.workspace);
+    this.curvature ??= new CurvatureEngine(this, this.workspace, this.options.threads);
     return this.curvature.operator(y, xs, feed, options);
   }
 
