@@ -214,6 +214,7 @@ export class CurvatureEngine {
   }
 }
 
+/** A curvature operator at one point: the job, the forward values (copied) and its own tangent buffers. */
 class Operator implements CurvatureOperator {
   readonly kind: CurvatureKind;
   readonly layout: FlatEntry[];
