@@ -17,6 +17,7 @@ const PUBLIC = [
   "negative", "readSpecFile", "reduceMean", "reduceSum", "relu", "reshape", "runSpec", "sigmoid", "slice", "softmax",
   "softmaxCrossEntropyWithLogits", "softplus", "square", "squaredDifference", "stopGradient", "subtract", "tanh",
   "tensor", "toNested", "transpose", "reduceMax", "maximum", "nodeThreads",
+  "hessianVectorProduct", "gaussNewtonMatrix",
 ].sort();
 
 /** Builders that gradients() uses internally: not public, but in hessflow/internal. */

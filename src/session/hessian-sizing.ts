@@ -8,7 +8,7 @@ import type { WorkerPool } from "./worker-pool.js";
 const TANGENT_BUFFER_ELEMENTS = 1 << 19;
 
 /** Work (n × plan elements) above which a running worker thread pays: handing it rows costs well under a ms. */
-const RUNNING_WORKER_WORK = 2e6;
+export const RUNNING_WORKER_WORK = 2e6;
 
 /**
  * Work above which starting a worker pays even for the process's first Hessian. A new thread takes
@@ -17,7 +17,7 @@ const RUNNING_WORKER_WORK = 2e6;
  * on one thread. b-5k (5e8) takes seconds, beside which that start-up is small, and runs about twice
  * as fast on two threads when the machine's second core is free.
  */
-const NEW_WORKER_WORK = 1.5e8;
+export const NEW_WORKER_WORK = 1.5e8;
 
 /** Bytes per worker thread beyond its buffers (a V8 isolate and the modules it loads). */
 const THREAD_OVERHEAD_BYTES = 16e6;

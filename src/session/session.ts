@@ -13,6 +13,7 @@ import { Workspace } from "../kernels/workspace.js";
 import { HessianEngine } from "./hessian-engine.js";
 import type { HessianOptions, HessianResult } from "./hessian-options.js";
 import type { WorkerPool } from "./worker-pool.js";
+import { CurvatureEngine, type CurvatureOperator, type CurvatureOptions, type HvpOptions } from "./curvature.js";
 
 /** A feed: placeholder name (or node) → value as nested arrays or a tensor. */
 export type Feed = Record<string, NestedArray | Tensor> | Map<Node, NestedArray | Tensor>;
@@ -38,6 +39,7 @@ export class Session {
   /** Scratch memory of the kernels the session's tangent passes call. */
   private readonly workspace = new Workspace();
   private engine: HessianEngine | undefined;
+  private curvature: CurvatureEngine | undefined;
 
   constructor(readonly graph: Graph, private readonly options: SessionOptions = {}) {}
 
@@ -47,10 +49,28 @@ export class Session {
     return this.engine.compute(y, xs, feed, options);
   }
 
+  /**
+   * Hessian-vector products H·v_i of sum(y) over xs for a block of k vectors (batch-major k×n in, k×n out; the
+   * flatten order of hessian()), by forward-over-reverse on the calling thread (blocks split over the session's worker threads when that pays), never forming the n×n Hessian.
+   */
+  async hvp(y: Node, xs: Node[], feed: Feed, vectors: Float64Array, options: HvpOptions = {}): Promise<Float64Array> {
+    const workers = options?.workers ?? "auto";
+    if (workers !== "auto" && !(Number.isInteger(workers) && workers >= 1)) throw new GraphError(`hvp: options.workers must be a positive integer or "auto", got ${JSON.stringify(workers)}`, "workers");
+    return (this.curvatureOperator(y, xs, feed) as CurvatureOperator & { applyOnThreads(v: Float64Array, c: number | undefined, w: number | "auto"): Promise<Float64Array> }).applyOnThreads(vectors, options?.count, workers);
+  }
+
+  /** A curvature matrix (the Hessian, or Gauss–Newton Jᵀ·H_out·J with options.output) at the point `feed`: its forward pass runs once, then `apply` multiplies blocks of vectors. */
+  curvatureOperator(y: Node, xs: Node[], feed: Feed, options: CurvatureOptions = {}): CurvatureOperator {
+    this.curvature ??= new CurvatureEngine(this, this.workspace, this.options.threads);
+    return this.curvature.operator(y, xs, feed, options);
+  }
+
   /** Releases what the session holds: compiled plans and their buffers, the Hessian caches, the kernels' scratch memory, and its use of the worker threads (which drop its jobs). It stays usable and rebuilds them on demand. */
   dispose(): void {
     this.engine?.dispose();
     this.engine = undefined;
+    this.curvature?.dispose();
+    this.curvature = undefined;
     this.cache.clear();
     this.workspace.dispose();
   }

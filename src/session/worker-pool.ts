@@ -1,6 +1,7 @@
 // The Hessian's worker threads, platform-neutral: queueing one request at a time per worker, which
 // jobs each worker holds, and dropping them. Starting a thread is the platform's part (src/node.ts
 // provides it for Node); without a pool the Hessian runs on the calling thread.
+import type { ProductJob } from "./products.js";
 import type { TangentJob } from "./tangent-rows.js";
 
 /** A request to a Hessian worker: compute rows of one job (see hessian-worker.ts). */
@@ -18,6 +19,23 @@ export interface RowsRequest {
   matrix: SharedArrayBuffer;
 }
 
+/** A request to a worker: curvature products M·v for blocks of vectors of one job (see products.ts). */
+export interface ProductsRequest {
+  type: "products";
+  /** The job, or only its id when this worker has been sent it before. */
+  job: ProductJob | { id: number };
+  /** The plan's source values by step index. */
+  sources: [number, Float64Array][];
+  /** The vectors (count×n) and the products (count×n), shared. */
+  vectors: SharedArrayBuffer;
+  out: SharedArrayBuffer;
+  count: number;
+  /** Vectors per block. */
+  batch: number;
+  /** Shared Int32 counter: the index of the next block to take. */
+  counter: SharedArrayBuffer;
+}
+
 /** Tells a worker to forget jobs (their session was disposed); it sends no reply. */
 export interface DropRequest {
   type: "drop";
@@ -25,7 +43,7 @@ export interface DropRequest {
 }
 
 /** What the main thread sends a Hessian worker. */
-export type WorkerRequest = RowsRequest | DropRequest;
+export type WorkerRequest = RowsRequest | ProductsRequest | DropRequest;
 
 /** A worker's reply to a RowsRequest. */
 export interface WorkerReply {
@@ -55,7 +73,7 @@ export interface ThreadPlatform {
 
 /** One pooled worker: runs one request at a time, remembers which jobs it holds. */
 export class PooledWorker {
-  private readonly waiting: { request: RowsRequest; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private readonly waiting: { request: RowsRequest | ProductsRequest; resolve: () => void; reject: (e: Error) => void }[] = [];
   private current: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private readonly held = new Set<number>();
 
@@ -80,14 +98,14 @@ export class PooledWorker {
   }
 
   /** True if this worker already holds the job (then only its id is sent); marks it as held. */
-  knows(job: TangentJob): boolean {
+  knows(job: TangentJob | ProductJob): boolean {
     if (this.held.has(job.id)) return true;
     this.held.add(job.id);
     return false;
   }
 
-  /** Computes the requested rows in the worker; the request is posted at once when the worker is idle. */
-  run(request: RowsRequest): Promise<void> {
+  /** Computes the requested rows (or products) in the worker; the request is posted at once when the worker is idle. */
+  run(request: RowsRequest | ProductsRequest): Promise<void> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ request, resolve, reject });
       if (!this.current) this.next();
