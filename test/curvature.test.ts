@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Session } from "../src/index.js";
-import { symmetricEigen, tridiagonalEigen } from "../src/curvature/eigen.js";
+import { symmetricEigen, symmetricEigenProjector, tridiagonalEigen } from "../src/curvature/eigen.js";
 import { lanczos } from "../src/curvature/lanczos.js";
 import { blockDiagonalOperator, counting, denseOperator, type LinearOperator } from "../src/curvature/operator.js";
 import { mulberry32, normal } from "../src/curvature/random.js";
@@ -49,6 +49,22 @@ describe("dense symmetric eigensolver", () => {
       let s = 0;
       for (let j = 0; j < 60; j++) s += a[i * 60 + j] * y[j];
       expect(Math.abs(s - both.values[5] * y[i])).toBeLessThan(1e-12);
+    }
+  });
+  it("the factored form (reflectors and rotations, no eigenvector matrix) applies the eigenvectors exactly", () => {
+    const n = 50, rand = mulberry32(11);
+    const a = withSpectrum(Array.from({ length: n }, (_, i) => (i < 5 ? 0 : i - 20)), 12);
+    const p = symmetricEigenProjector(a, n), full = symmetricEigen(a, n);
+    p.values.forEach((v, k) => expect(Math.abs(v - full.values[k])).toBeLessThan(1e-12));
+    const x = Float64Array.from({ length: n }, () => normal(rand));
+    const z = p.toEigen(x);
+    // A x = V diag(λ) Vᵀ x, and V Vᵀ x = x.
+    const ax = p.fromEigen(z.map((c, k) => c * p.values[k])), back = p.fromEigen(z);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += a[i * n + j] * x[j];
+      expect(Math.abs(ax[i] - s)).toBeLessThan(1e-12);
+      expect(Math.abs(back[i] - x[i])).toBeLessThan(1e-13);
     }
   });
   it("solves the tridiagonal (2, -1) matrix in closed form", () => {

@@ -42,7 +42,7 @@ export function tridiagonalEigen(alpha: ArrayLike<number>, beta: ArrayLike<numbe
 }
 
 /** Householder reduction of the symmetric matrix in w to tridiagonal form: diagonal in d, subdiagonal in e[1..n); w becomes the transformation (transposed) when `accumulate`. */
-function tred2(n: number, w: Float64Array, d: Float64Array, e: Float64Array, accumulate: boolean): void {
+function tred2(n: number, w: Float64Array, d: Float64Array, e: Float64Array, accumulate: boolean, hs?: Float64Array): void {
   const V = (r: number, c: number) => c * n + r;
   for (let j = 0; j < n; j++) d[j] = w[V(n - 1, j)];
   for (let i = n - 1; i > 0; i--) {
@@ -98,6 +98,7 @@ function tred2(n: number, w: Float64Array, d: Float64Array, e: Float64Array, acc
     d[i] = h;
   }
   if (!accumulate) {
+    hs?.set(d);
     for (let j = 0; j < n; j++) d[j] = w[V(j, j)];
     e[0] = 0;
     return;
@@ -127,7 +128,7 @@ function tred2(n: number, w: Float64Array, d: Float64Array, e: Float64Array, acc
 }
 
 /** Implicit QL on the tridiagonal (d, e with e[1..n) the subdiagonal, or e[0..n-1) when `shifted`); rotates the rows of w when given. */
-function tql2(n: number, d: Float64Array, e: Float64Array, w: Float64Array | undefined, shifted = false): void {
+function tql2(n: number, d: Float64Array, e: Float64Array, w: Float64Array | undefined, shifted = false, log?: RotationLog): void {
   if (!shifted) {
     for (let i = 1; i < n; i++) e[i - 1] = e[i];
     e[n - 1] = 0;
@@ -167,6 +168,7 @@ function tql2(n: number, d: Float64Array, e: Float64Array, w: Float64Array | und
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
+          log?.push(i, c, s);
           if (w) {
             const a = i * n, b = (i + 1) * n;
             for (let k = 0; k < n; k++) {
@@ -194,4 +196,88 @@ function sortAscending(n: number, d: Float64Array, w: Float64Array | undefined):
   const vectors = new Float64Array(n * n);
   order.forEach((k, r) => vectors.set(w.subarray(k * n, k * n + n), r * n));
   return { values, vectors };
+}
+
+/** The plane rotations of a QL run, in order: rotation r mixes coordinates index[r] and index[r]+1 with cosine c[r] and sine s[r]. */
+class RotationLog {
+  index = new Int32Array(1024);
+  c = new Float64Array(1024);
+  s = new Float64Array(1024);
+  length = 0;
+  /** Appends one rotation. */
+  push(i: number, c: number, s: number): void {
+    if (this.length === this.index.length) {
+      const grow = <T extends Int32Array | Float64Array>(a: T): T => { const b = new (a.constructor as new (k: number) => T)(a.length * 2); b.set(a); return b; };
+      this.index = grow(this.index);
+      this.c = grow(this.c);
+      this.s = grow(this.s);
+    }
+    this.index[this.length] = i;
+    this.c[this.length] = c;
+    this.s[this.length] = s;
+    this.length++;
+  }
+}
+
+/** A symmetric eigen-decomposition kept in factored form: the eigenvalues (ascending), and products with the eigenvector matrix in O(n²) each, without forming it. */
+export interface EigenProjector {
+  values: Float64Array;
+  /** The coordinates of x in the eigenvector basis: out[k] = v_k · x. */
+  toEigen(x: Float64Array): Float64Array;
+  /** The vector with coordinates z in the eigenvector basis: Σ_k z[k] v_k. */
+  fromEigen(z: Float64Array): Float64Array;
+}
+
+/**
+ * Eigenvalues of the symmetric matrix `a` (lower triangle read) with the eigenvectors kept implicit: the
+ * Householder reflectors of the tridiagonal reduction and the QL rotations are stored and applied to
+ * vectors on demand. For a few products (a Newton step) this is several times faster than forming the
+ * eigenvectors, in O(n²) memory.
+ */
+export function symmetricEigenProjector(a: Float64Array, n: number): EigenProjector {
+  const w = Float64Array.from(a);
+  const d = new Float64Array(n), e = new Float64Array(n), hs = new Float64Array(n);
+  const log = new RotationLog();
+  if (n > 0) {
+    tred2(n, w, d, e, false, hs);
+    tql2(n, d, e, undefined, false, log);
+  }
+  const order = Array.from({ length: n }, (_, k) => k).sort((x, y) => d[x] - d[y]);
+  const values = Float64Array.from(order, (k) => d[k]);
+  // Reflector i (0 ≤ i ≤ n-2) acts on coordinates 0..i: P = I − u uᵀ / h with u = w[(i+1)n .. (i+1)n+i], h = hs[i+1].
+  const reflect = (y: Float64Array, i: number) => {
+    const h = hs[i + 1];
+    if (h === 0) return;
+    const u = (i + 1) * n;
+    let t = 0;
+    for (let k = 0; k <= i; k++) t += w[u + k] * y[k];
+    t /= h;
+    for (let k = 0; k <= i; k++) y[k] -= t * w[u + k];
+  };
+  return {
+    values,
+    toEigen(x) {
+      const y = Float64Array.from(x);
+      for (let i = n - 2; i >= 0; i--) reflect(y, i);
+      for (let r = 0; r < log.length; r++) {
+        const i = log.index[r], c = log.c[r], s = log.s[r];
+        const a0 = y[i], a1 = y[i + 1];
+        y[i] = c * a0 - s * a1;
+        y[i + 1] = s * a0 + c * a1;
+      }
+      return Float64Array.from(order, (k) => y[k]);
+    },
+    fromEigen(z) {
+      const y = new Float64Array(n);
+      order.forEach((k, r) => (y[k] = z[r]));
+      for (let r = log.length - 1; r >= 0; r--) {
+        const i = log.index[r], c = log.c[r], s = log.s[r];
+        const a0 = y[i], a1 = y[i + 1];
+        y[i] = c * a0 + s * a1;
+        y[i + 1] = -s * a0 + c * a1;
+      }
+      for (let i = 0; i <= n - 2; i++) reflect(y, i);
+      return y;
+    },
+  };
 }

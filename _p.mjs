@@ -1,0 +1,17 @@
+import { loadSpec, readSpecFile } from "./dist/spec/load.js";
+import { runSpec } from "./dist/spec/run.js";
+import { compareHessians } from "./dist/report/compare.js";
+import { symmetricEigen } from "./dist/curvature/eigen.js";
+import { nodeThreads } from "./dist/node.js";
+let t = performance.now();
+const L = loadSpec(readSpecFile("graph-specs/b-1k.json"));
+console.log("load", performance.now() - t); t = performance.now();
+const r = await runSpec(L, { threads: nodeThreads() });
+console.log("runSpec", performance.now() - t); t = performance.now();
+const h = r.hessian;
+const input = { n: h.n, xs: h.layout, hessian: h.exact, gradient: h.gradient };
+compareHessians(input); console.log("compare", performance.now() - t); t = performance.now();
+compareHessians({ ...input, gradient: undefined }); console.log("compare no grad", performance.now() - t); t = performance.now();
+symmetricEigen(h.exact, h.n, { vectors: false }); console.log("eig values", performance.now() - t); t = performance.now();
+symmetricEigen(h.exact, h.n, { vectors: true }); console.log("eig vectors", performance.now() - t); t = performance.now();
+process.exit(0);
