@@ -39,7 +39,7 @@ interface SpectrumJson {
   trace?: { estimate: number; stderr: number; samples: number }; density?: { x: number[]; y: number[] };
 }
 
-describe("hessflow spectrum", () => {
+describe("hessflow spectrum", { timeout: 60_000 }, () => {
   it("--top 5 --bottom 5 on b-1k agrees with the dense eigenvalues (JAX) to 1e-9 relative, with small residuals", async () => {
     const r = await cli(["spectrum", B1K, "--top", "5", "--bottom", "5", "--json"]);
     expect(r.stderr).toBe("");

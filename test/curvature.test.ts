@@ -11,6 +11,8 @@ import { hutchinson, slqDensity } from "../src/curvature/stochastic.js";
 import { symbolicHessianOperator } from "../src/curvature/symbolic-operator.js";
 import { loadSpec, readSpecFile } from "../src/spec/load.js";
 import { computeHessian } from "../src/session/hessian-runner.js";
+import { compareHessians } from "../src/report/compare.js";
+import { compareHessiansLanczos } from "../src/report/compare-lanczos.js";
 
 /** Q diag(values) Qᵀ for a random orthogonal Q (Householder products, seeded). */
 function withSpectrum(values: number[], seed = 1): Float64Array {
@@ -155,7 +157,7 @@ describe("hutchinson and SLQ", () => {
   });
 });
 
-describe("on b-1k's Hessian (1,217 parameters)", async () => {
+describe("on b-1k's Hessian (1,217 parameters)", { timeout: 60_000 }, async () => {
   const ref = JSON.parse(readFileSync(new URL("./fixtures/reference/b-1k.json", import.meta.url), "utf8")) as { hessian_summary: { trace: number; eig_top5: number[]; eig_bottom5: number[] } };
   const loaded = loadSpec(readSpecFile(new URL("../graph-specs/b-1k.json", import.meta.url).pathname));
   const session = new Session(loaded.graph);
@@ -188,6 +190,19 @@ describe("on b-1k's Hessian (1,217 parameters)", async () => {
     expect(rel(r.top[0].value, e[n - 1])).toBeLessThan(1e-9);
     expect(rel(r.top[1].value, e[n - 2])).toBeLessThan(1e-9);
     expect(rel(r.bottom[0].value, e[0])).toBeLessThan(1e-9);
+  });
+
+  it("compare's Lanczos mode gives the dense compare's extreme eigenvalues, for H and for its block diagonal", async () => {
+    const input = { n: op.n, xs: op.layout, hessian: dense.matrix, gradient: dense.gradient };
+    const lr = await compareHessiansLanczos(input, { k: 3 });
+    const full = compareHessians(input);
+    expect(lr.offdiagonal_frobenius_fraction).toBe(full.offdiagonal_frobenius_fraction);
+    for (const key of ["exact", "tf_hessians"] as const) {
+      const all = full.eigenvalues[key];
+      lr.extreme_eigenvalues[key].top.forEach((p, k) => expect(rel(p.value, all[all.length - 1 - k])).toBeLessThan(1e-9));
+      lr.extreme_eigenvalues[key].bottom.forEach((p, k) => expect(rel(p.value, all[k])).toBeLessThan(1e-9));
+    }
+    expect(rel(full.eigenvalues.exact[op.n - 1], ref.hessian_summary.eig_top5[0])).toBeLessThan(1e-12);
   });
 
   it("Hutchinson's trace is within 3 standard errors of the exact trace", async () => {

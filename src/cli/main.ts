@@ -30,7 +30,8 @@ ${HESSIAN_OPTIONS}
   compare: `  compare SPEC   exact Hessian vs tf.hessians-style block diagonal: blocks, spectra, verdict
       --json, --svg FILE, --html FILE
 ${HESSIAN_OPTIONS}
-      --spectra        decompose even above 1,500 parameters (ml-matrix, O(n³): minutes)`,
+      --spectra        dense eigen-decompositions even above 1,500 parameters (O(n³)); without it, above 1,500
+                       compare finds the 5 largest and 5 smallest eigenvalues of each matrix by Lanczos`,
   validate: "  validate SPEC  every problem in a spec, each with its JSON path   [--json]",
   graph: "  graph SPEC     the graph for Graphviz (--dot) or Markdown (--mermaid)   [--gradients]",
   check: `  check SPEC     gradients and Hessian against central finite differences: largest relative error per variable and order
