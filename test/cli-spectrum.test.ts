@@ -115,15 +115,18 @@ describe("hessflow spectrum", { timeout: 60_000 }, () => {
     expect(lines[0]).toMatch(message);
   });
 
-  it("reads the Gauss-Newton output from the spec's curvature field (accepted by the schema)", async () => {
+  it("--curvature gauss-newton takes the output from --output or the spec's curvature field (accepted by the schema); it is positive semi-definite for the squared loss", async () => {
     const doc = JSON.parse(readFileSync(B1K, "utf8")) as Record<string, unknown>;
-    const out = (doc.nodes as { name: string }[])[(doc.nodes as unknown[]).length - 2].name;
     const spec = join(dir, "gn.json");
-    writeFileSync(spec, JSON.stringify({ ...doc, curvature: { output: out } }));
+    writeFileSync(spec, JSON.stringify({ ...doc, curvature: { output: "h3" } }));
     expect((await cli(["validate", spec])).code).toBe(0);
-    const r = await cli(["spectrum", spec, "--curvature", "gauss-newton"]);
-    expect(r.stderr).not.toMatch(/needs --output/);
-    expect(r.code).toBe(1);
+    const [a, b] = await Promise.all([cli(["spectrum", spec, "--curvature", "gauss-newton", "--top", "2", "--bottom", "2", "--json"]), cli(["spectrum", B1K, "--curvature", "gauss-newton", "--output", "h3", "--top", "2", "--bottom", "2", "--json"])]);
+    expect(a.stderr).toBe("");
+    expect(a.code).toBe(0);
+    const j = JSON.parse(a.stdout) as SpectrumJson;
+    expect(j.curvature).toBe("gauss-newton");
+    expect(j.bottom![0].value).toBeGreaterThan(-1e-12 * j.top![0].value);
+    expect({ ...JSON.parse(b.stdout), seconds: 0 }).toEqual({ ...j, seconds: 0 });
     writeFileSync(spec, JSON.stringify({ ...doc, curvature: { output: 3 } }));
     expect((await cli(["validate", spec])).code).toBe(1);
   });

@@ -2,13 +2,13 @@
 // and on b-1k's exact Hessian; the symbolic Hessian-vector product against the dense Hessian.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { Session } from "../src/index.js";
+import { Session, gradients } from "../src/index.js";
 import { symmetricEigen, symmetricEigenProjector, tridiagonalEigen } from "../src/curvature/eigen.js";
 import { lanczos } from "../src/curvature/lanczos.js";
 import { blockDiagonalOperator, counting, denseOperator, type LinearOperator } from "../src/curvature/operator.js";
 import { mulberry32, normal } from "../src/curvature/random.js";
 import { hutchinson, slqDensity } from "../src/curvature/stochastic.js";
-import { symbolicHessianOperator } from "../src/curvature/symbolic-operator.js";
+import { symbolicGaussNewtonOperator, symbolicHessianOperator } from "../src/curvature/symbolic-operator.js";
 import { loadSpec, readSpecFile } from "../src/spec/load.js";
 import { computeHessian } from "../src/session/hessian-runner.js";
 import { compareHessians } from "../src/report/compare.js";
@@ -212,5 +212,35 @@ describe("on b-1k's Hessian (1,217 parameters)", { timeout: 60_000 }, async () =
     const t = await hutchinson(op, { samples: 100, seed: 0 });
     expect(t.stderr).toBeGreaterThan(0);
     expect(Math.abs(t.estimate - exact)).toBeLessThan(3 * t.stderr);
+  });
+});
+
+describe("the symbolic Gauss-Newton operator", () => {
+  it("on the tutorial's network (L = mean((h2 − Y)²)/2, so H_z = I/N) is JᵀJ/N, with J built row by row", async () => {
+    const loaded = loadSpec(readSpecFile(new URL("../graph-specs/seed-two-layer-linear.json", import.meta.url).pathname));
+    const session = new Session(loaded.graph);
+    const { ys: y, xs } = loaded.hessian!;
+    const z = loaded.nodes.get("h2")!;
+    const op = symbolicGaussNewtonOperator(session, y, xs, z, loaded.feed);
+    const N = 4, n = op.n;
+    // Row k of J: the gradient of z[0,k] (gradYs = one-hot).
+    const J = Array.from({ length: N }, (_, k) => {
+      const oneHot = [Array.from({ length: N }, (_, j) => (j === k ? 1 : 0))];
+      const row = new Float64Array(n);
+      session.run(gradients(z, xs, { gradYs: [oneHot], unconnected: "zero" }), loaded.feed).forEach((t, i) => row.set(t.data, op.layout[i].offset));
+      return row;
+    });
+    const rand = mulberry32(3);
+    const v = Float64Array.from({ length: n }, () => normal(rand));
+    const gv = await op.apply(v, 1);
+    for (let i = 0; i < n; i++) {
+      let want = 0;
+      for (const row of J) want += (row[i] * row.reduce((s, x, j) => s + x * v[j], 0)) / N;
+      expect(Math.abs(gv[i] - want)).toBeLessThan(1e-12 * (1 + Math.abs(want)));
+    }
+    // Rank at most N = 4: Lanczos finds 7 zero eigenvalues at the bottom.
+    const r = await lanczos(op, { top: 4, bottom: 7 });
+    r.bottom.forEach((p) => expect(Math.abs(p.value)).toBeLessThan(1e-12 * r.top[0].value));
+    r.top.forEach((p) => expect(p.value).toBeGreaterThan(1e-9));
   });
 });

@@ -44,7 +44,7 @@ ${HESSIAN_OPTIONS}
       --bottom K       the K smallest eigenvalues
       --trace          the trace (Hutchinson, Rademacher vectors, with its standard error)
       --density        the spectral density (stochastic Lanczos quadrature)
-      --curvature C    hessian (default) | tf-hessians-blocks (the block diagonal tf.hessians keeps) | gauss-newton (needs --output NODE)
+      --curvature C    hessian (default) | tf-hessians-blocks (the block diagonal tf.hessians keeps) | gauss-newton (JᵀH_zJ; needs --output NODE)
       --output NODE    the network output for gauss-newton (or the spec's "curvature": {"output": NODE})
       --tol T          relative residual at which Lanczos stops (default 1e-10)
       --max-steps M    at most M Lanczos steps (default min(n, 500); per density run min(n, 80))

@@ -3,8 +3,7 @@
 import { blockDiagonalOperator, counting, type LinearOperator } from "../curvature/operator.js";
 import { lanczos, type LanczosResult } from "../curvature/lanczos.js";
 import { hutchinson, slqDensity, type SpectralDensity, type TraceEstimate } from "../curvature/stochastic.js";
-import { symbolicHessianOperator } from "../curvature/symbolic-operator.js";
-import { HessflowError } from "../errors.js";
+import { symbolicGaussNewtonOperator, symbolicHessianOperator } from "../curvature/symbolic-operator.js";
 import { escapeControl, q } from "../messages.js";
 import { checkWritable, writeFileAtomic } from "../report/files.js";
 import { spectrumSvg } from "../report/spectrum-svg.js";
@@ -59,12 +58,13 @@ export async function spectrumCommand(args: string[], io: Io): Promise<number> {
   if (curvature === "gauss-newton") {
     if (outputName === undefined) usage("--curvature gauss-newton needs --output NODE (the network's output, e.g. the logits) or the spec's \"curvature\": {\"output\": ...}");
     if (!loaded.nodes.has(outputName)) usage(`--output: no node named '${q(outputName)}' in the spec`);
-    throw new HessflowError("--curvature gauss-newton needs the fast curvature operator (session.curvatureOperator), which this build does not have yet; use --curvature hessian or tf-hessians-blocks");
   }
   if (svg !== undefined) checkWritable(svg);
   const start = performance.now();
   const session = new Session(loaded.graph);
-  const sym = symbolicHessianOperator(session, loaded.hessian.ys, loaded.hessian.xs, loaded.feed);
+  const sym = curvature === "gauss-newton"
+    ? symbolicGaussNewtonOperator(session, loaded.hessian.ys, loaded.hessian.xs, loaded.nodes.get(outputName!)!, loaded.feed)
+    : symbolicHessianOperator(session, loaded.hessian.ys, loaded.hessian.xs, loaded.feed);
   const n = sym.n;
   if (top > n) usage(`--top ${top} is larger than the number of parameters n = ${n}`);
   if (bottom > n) usage(`--bottom ${bottom} is larger than the number of parameters n = ${n}`);
@@ -101,7 +101,8 @@ export async function spectrumCommand(args: string[], io: Io): Promise<number> {
     }) + "\n");
     return EXIT.ok;
   }
-  const lines = [`${escapeControl(name)}: spectrum of the ${curvature === "tf-hessians-blocks" ? "tf.hessians-style block-diagonal Hessian" : "Hessian"}, n = ${n}, from ${counted.hvps} Hessian-vector products (no n×n matrix) in ${seconds.toFixed(2)} s`];
+  const what = curvature === "tf-hessians-blocks" ? "tf.hessians-style block-diagonal Hessian" : curvature === "gauss-newton" ? `Gauss-Newton matrix (output '${escapeControl(outputName!)}')` : "Hessian";
+  const lines = [`${escapeControl(name)}: spectrum of the ${what}, n = ${n}, from ${counted.hvps} ${curvature === "gauss-newton" ? "Gauss-Newton" : "Hessian"}-vector products (no n×n matrix) in ${seconds.toFixed(2)} s`];
   const table = (title: string, rs: LanczosResult["top"]) => {
     lines.push("", title);
     rs.forEach((r, i) => lines.push(`${String(i + 1).padStart(4)}  ${String(r.value).padEnd(24)}  ${r.residual.toExponential(1)}`));
