@@ -129,6 +129,10 @@ describe("hessflow spectrum", { timeout: 60_000 }, () => {
     expect({ ...JSON.parse(b.stdout), seconds: 0 }).toEqual({ ...j, seconds: 0 });
     writeFileSync(spec, JSON.stringify({ ...doc, curvature: { output: 3 } }));
     expect((await cli(["validate", spec])).code).toBe(1);
+    writeFileSync(spec, JSON.stringify({ ...doc, curvature: { output: "h4" } }));
+    const v = await cli(["validate", spec]);
+    expect(v.code).toBe(1);
+    expect(v.stdout + v.stderr).toMatch(/\$\.curvature\.output.*unknown node 'h4'/);
   });
 
   it("is listed in help", async () => {
