@@ -134,11 +134,29 @@ describe("compare", () => {
 });
 
 describe("compare on a big Hessian", () => {
-  it("refuses above 1,500 parameters without --spectra, before computing anything", async () => {
-    const t0 = performance.now();
-    expectOneLineError(await cli(["compare", fixture("cases/b-5k.json")]), /4810 parameters.*--spectra/);
-    expect(performance.now() - t0).toBeLessThan(20_000); // refused up front (a generous bound, not a timing claim)
-  });
+  // Issue 9 replaced the refusal above 1,500 parameters with Lanczos for the extreme eigenvalues.
+  it("above 1,500 parameters without --spectra uses Lanczos for the extreme eigenvalues and says so", async () => {
+    const ref = JSON.parse(readFileSync(fixture("reference/b-5k.json"), "utf8")) as { hessian_summary: { fro: number }; block_diagonal_summary: { fro: number } };
+    const r = await cli(["compare", fixture("cases/b-5k.json"), "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { n: number; spectra_method: string; frobenius: { exact: number; tf_hessians: number }; extreme_eigenvalues: Record<"exact" | "tf_hessians", { top: { value: number; residual: number }[]; bottom: { value: number; residual: number }[]; converged: boolean }> };
+    expect(j.n).toBe(4810);
+    expect(j.spectra_method).toBe("lanczos");
+    expect(Math.abs(j.frobenius.exact - ref.hessian_summary.fro) / ref.hessian_summary.fro).toBeLessThan(1e-10);
+    expect(Math.abs(j.frobenius.tf_hessians - ref.block_diagonal_summary.fro) / ref.block_diagonal_summary.fro).toBeLessThan(1e-10);
+    const { exact, tf_hessians: tf } = j.extreme_eigenvalues;
+    for (const x of [exact, tf]) {
+      expect(x.converged).toBe(true);
+      expect(x.top).toHaveLength(5);
+      expect(x.bottom).toHaveLength(5);
+      for (const p of [...x.top, ...x.bottom]) expect(p.residual).toBeLessThan(1e-8);
+    }
+    // The block diagonal's eigenvalues are its blocks', and each block's lie within H's (Cauchy interlacing).
+    expect(tf.top[0].value).toBeLessThanOrEqual(exact.top[0].value);
+    expect(tf.bottom[0].value).toBeGreaterThanOrEqual(exact.bottom[0].value);
+    expect((await cli(["compare", fixture("cases/b-5k.json"), "--html", join(dir, "b5k.html")])).stderr).toMatch(/--html needs the full spectra.*--spectra/);
+  }, 180_000);
 });
 
 describe("run --out", () => {

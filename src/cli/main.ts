@@ -30,7 +30,8 @@ ${HESSIAN_OPTIONS}
   compare: `  compare SPEC   exact Hessian vs tf.hessians-style block diagonal: blocks, spectra, verdict
       --json, --svg FILE, --html FILE
 ${HESSIAN_OPTIONS}
-      --spectra        decompose even above 1,500 parameters (ml-matrix, O(n³): minutes)`,
+      --spectra        dense eigen-decompositions even above 1,500 parameters (O(n³)); without it, above 1,500
+                       compare finds the 5 largest and 5 smallest eigenvalues of each matrix by Lanczos`,
   validate: "  validate SPEC  every problem in a spec, each with its JSON path   [--json]",
   graph: "  graph SPEC     the graph for Graphviz (--dot) or Markdown (--mermaid)   [--gradients]",
   check: `  check SPEC     gradients and Hessian against central finite differences: largest relative error per variable and order
@@ -38,6 +39,18 @@ ${HESSIAN_OPTIONS}
       --tol T          largest accepted relative error (default 1e-6); above it the table is printed, then exit 1
       --eps H          finite-difference step, scaled by max(1, |x|) (default 1e-4)
       --json           the report as one JSON document`,
+  spectrum: `  spectrum SPEC  extreme eigenvalues, trace and spectral density from Hessian-vector products (no n×n matrix)
+      --top K          the K largest eigenvalues (Lanczos; with --bottom, default both 5 when nothing is asked)
+      --bottom K       the K smallest eigenvalues
+      --trace          the trace (Hutchinson, Rademacher vectors, with its standard error)
+      --density        the spectral density (stochastic Lanczos quadrature)
+      --curvature C    hessian (default) | tf-hessians-blocks (the block diagonal tf.hessians keeps) | gauss-newton (JᵀH_zJ; needs --output NODE)
+      --output NODE    the network output for gauss-newton (or the spec's "curvature": {"output": NODE})
+      --tol T          relative residual at which Lanczos stops (default 1e-10)
+      --max-steps M    at most M Lanczos steps (default min(n, 500); per density run min(n, 80))
+      --seed S         seed of the random vectors (default 0): the same seed, the same numbers
+      --samples N      random vectors for --trace (default 100) and runs for --density (default 8)
+      --json           one JSON document; --svg FILE the density with the extreme eigenvalues marked`,
 };
 
 const USAGE = `usage: hessflow <command> SPEC.json [options]
@@ -68,6 +81,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case "validate": return await (await import("./validate.js")).validateCommand(rest, io);
       case "graph": return await (await import("./graph.js")).graphCommand(rest, io);
       case "check": return await (await import("./check.js")).checkCommand(rest, io);
+      case "spectrum": return await (await import("./spectrum.js")).spectrumCommand(rest, io);
       case undefined:
         io.out(USAGE + "\n");
         return EXIT.user;

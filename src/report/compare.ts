@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { symmetricEigen, symmetricEigenProjector, type EigenProjector } from "../curvature/eigen.js";
 import type {
   BlockStat, CompareReport, Definiteness, HessianInput, Inertia, NewtonStep, Pair, VariableBlock,
 } from "./types.js";
@@ -6,7 +6,8 @@ import type {
 /** Eigenvalues with |λ| ≤ ZERO_TOL·max|λ| count as zero (inertia, condition numbers, pseudo-inverse). */
 export const ZERO_TOL = 1e-9;
 
-interface Eig { values: number[]; vectors: Matrix }
+/** Eigenvalues ascending; when needed (Newton steps), the eigenvectors in factored form. */
+interface Eig { values: number[]; projector?: EigenProjector }
 
 /** Throws if the input's sizes or variable layout are inconsistent. */
 export function validateInput(input: HessianInput): void {
@@ -35,19 +36,17 @@ export function blockDiagonal(input: HessianInput): Float64Array {
   return out;
 }
 
-/** Symmetric eigen-decomposition of the diagonal sub-block [o, o+m) of h (symmetrised), ascending. */
-function eigBlock(h: Float64Array, n: number, o: number, m: number): Eig {
-  const rows: number[][] = [];
-  for (let i = 0; i < m; i++) {
-    const row = new Array<number>(m);
-    for (let j = 0; j < m; j++) row[j] = 0.5 * (h[(o + i) * n + o + j] + h[(o + j) * n + o + i]);
-    rows.push(row);
+/** Symmetric eigen-decomposition of the diagonal sub-block [o, o+m) of h (symmetrised), ascending; the vectors only when asked. */
+function eigBlock(h: Float64Array, n: number, o: number, m: number, vectors: boolean): Eig {
+  const a = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) {
+    const v = 0.5 * (h[(o + i) * n + o + j] + h[(o + j) * n + o + i]);
+    a[i * m + j] = v;
+    a[j * m + i] = v;
   }
-  const evd = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
-  const order = evd.realEigenvalues.map((_, k) => k).sort((a, b) => evd.realEigenvalues[a] - evd.realEigenvalues[b]);
-  const vectors = new Matrix(m, m);
-  order.forEach((k, c) => vectors.setColumn(c, evd.eigenvectorMatrix.getColumn(k)));
-  return { values: order.map((k) => evd.realEigenvalues[k]), vectors };
+  if (!vectors) return { values: Array.from(symmetricEigen(a, m, { vectors: false }).values) };
+  const projector = symmetricEigenProjector(a, m);
+  return { values: Array.from(projector.values), projector };
 }
 
 /** Largest |value| of a list (0 for an empty list). */
@@ -103,15 +102,15 @@ function matvec(h: Float64Array, n: number, v: Float64Array, blocks?: VariableBl
 /** Adds -Σ v_k (v_k·g)/λ_k over kept eigenpairs of one block into p[o..o+m); returns #dropped. */
 function eigSolveInto(e: Eig, g: Float64Array, o: number, cut: number, p: Float64Array): number {
   const m = e.values.length;
+  const z = e.projector!.toEigen(g.slice(o, o + m));
   let dropped = 0;
   for (let k = 0; k < m; k++) {
     const lambda = e.values[k];
-    if (Math.abs(lambda) <= cut) { dropped++; continue; }
-    let dot = 0;
-    for (let i = 0; i < m; i++) dot += e.vectors.get(i, k) * g[o + i];
-    const c = -dot / lambda;
-    for (let i = 0; i < m; i++) p[o + i] += c * e.vectors.get(i, k);
+    if (Math.abs(lambda) <= cut) { dropped++; z[k] = 0; continue; }
+    z[k] = -z[k] / lambda;
   }
+  const step = e.projector!.fromEigen(z);
+  for (let i = 0; i < m; i++) p[o + i] += step[i];
   return dropped;
 }
 
@@ -209,8 +208,9 @@ export function compareHessians(input: HessianInput): CompareReport {
 
   const { blocks, total, off } = blockStats(input);
 
-  const full = eigBlock(h, n, 0, n);
-  const parts = xs.map((x) => eigBlock(h, n, x.offset, x.size));
+  const vectors = Boolean(input.gradient);
+  const full = eigBlock(h, n, 0, n, vectors);
+  const parts = xs.map((x) => eigBlock(h, n, x.offset, x.size, vectors));
   const values: Pair<number[]> = { exact: full.values, tf_hessians: parts.flatMap((e) => e.values).sort((a, b) => a - b) };
   const inertia = { exact: inertiaOf(values.exact), tf_hessians: inertiaOf(values.tf_hessians) };
   const [ce, cen] = conditionNumbers(values.exact), [cb, cbn] = conditionNumbers(values.tf_hessians);

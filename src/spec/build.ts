@@ -40,6 +40,8 @@ export interface SpecDoc {
     gradients?: { ys: string | string[]; xs: string[] };
     hessian?: { ys: string; xs: string[] };
   };
+  /** Options of the curvature matrices (`hessflow spectrum --curvature gauss-newton`): the network output node. */
+  curvature?: { output?: string };
 }
 
 /** A spec built into a graph: nodes by spec name, the feed as tensors, and the requested outputs. */

@@ -17,12 +17,12 @@ export type { SpecProblem } from "./problem.js";
 /** Deepest nesting of arrays and objects a spec may have (a tensor of rank 60 is still allowed). */
 export const MAX_NESTING = 64;
 
-/** The directory of the file each document read by readSpecFile came from: its data-file feeds are relative to it. */
-const specDirs = new WeakMap<object, string>();
+/** A document read by readSpecFile carries the directory of its file under this (non-enumerable) key: its data-file feeds are relative to it. */
+const SPEC_DIR = Symbol("hessflow.specDir");
 
 /** The directory a document's data-file feeds are relative to: options.baseDir, else that of the file readSpecFile read it from (undefined: the working directory). */
 export function specBaseDir(doc: unknown, options: { baseDir?: string } = {}): string | undefined {
-  return options.baseDir ?? (typeof doc === "object" && doc !== null ? specDirs.get(doc) : undefined);
+  return options.baseDir ?? (typeof doc === "object" && doc !== null ? (doc as { [SPEC_DIR]?: string })[SPEC_DIR] : undefined);
 }
 
 /** Reads and parses a spec file; a missing file or broken JSON is a SpecError naming the file (and line and column). Data-file feeds of the document are relative to the file's directory. */
@@ -36,7 +36,7 @@ export function readSpecFile(path: string): unknown {
     throw new SpecError(`cannot read ${q(path)}: ${why}`, path);
   }
   const doc = parseJsonText(text, path);
-  if (typeof doc === "object" && doc !== null) specDirs.set(doc, dirname(resolve(path)));
+  if (typeof doc === "object" && doc !== null) Object.defineProperty(doc, SPEC_DIR, { value: dirname(resolve(path)) });
   return doc;
 }
 

@@ -51,6 +51,19 @@ const DOCUMENT: { [key: string]: Json } = {
       "additionalProperties": { "$ref": "#/$defs/feedValue" },
     },
     "outputs": { "$ref": "#/$defs/outputs" },
+    "curvature": {
+      "title": "Curvature",
+      "description": "Options of the curvature matrices that `hessflow spectrum` estimates; optional.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "output": {
+          "title": "Network output",
+          "description": "The node whose Jacobian the Gauss-Newton matrix J^T H_L J uses (the network's output, e.g. the logits), for `spectrum --curvature gauss-newton`.",
+          "$ref": "#/$defs/nodeName",
+        },
+      },
+    },
   },
 };
 
