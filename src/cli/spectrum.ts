@@ -3,7 +3,6 @@
 import { blockDiagonalOperator, counting, type LinearOperator } from "../curvature/operator.js";
 import { lanczos, type LanczosResult } from "../curvature/lanczos.js";
 import { hutchinson, slqDensity, type SpectralDensity, type TraceEstimate } from "../curvature/stochastic.js";
-import { symbolicGaussNewtonOperator, symbolicHessianOperator } from "../curvature/symbolic-operator.js";
 import { escapeControl, q } from "../messages.js";
 import { checkWritable, writeFileAtomic } from "../report/files.js";
 import { spectrumSvg } from "../report/spectrum-svg.js";
@@ -62,9 +61,9 @@ export async function spectrumCommand(args: string[], io: Io): Promise<number> {
   if (svg !== undefined) checkWritable(svg);
   const start = performance.now();
   const session = new Session(loaded.graph);
-  const sym = curvature === "gauss-newton"
-    ? symbolicGaussNewtonOperator(session, loaded.hessian.ys, loaded.hessian.xs, loaded.nodes.get(outputName!)!, loaded.feed)
-    : symbolicHessianOperator(session, loaded.hessian.ys, loaded.hessian.xs, loaded.feed);
+  // Forward-over-reverse products through the compiled gradient graph (the forward pass runs once).
+  const sym = session.curvatureOperator(loaded.hessian.ys, loaded.hessian.xs, loaded.feed,
+    curvature === "gauss-newton" ? { kind: "gauss-newton", output: loaded.nodes.get(outputName!)! } : { kind: "hessian" });
   const n = sym.n;
   if (top > n) usage(`--top ${top} is larger than the number of parameters n = ${n}`);
   if (bottom > n) usage(`--bottom ${bottom} is larger than the number of parameters n = ${n}`);

@@ -1,8 +1,9 @@
-// A temporary curvature operator for the CLI: TF's _hessian_vector_product, built as graph nodes. For
-// placeholders v_x shaped like each x, gv = Σ_x reduce_sum(grad_x · v_x) and Hv = gradients(gv, xs); each
-// product is one session.run feeding v. The fast numeric operator (session.curvatureOperator) replaces it.
+// Curvature operators built as graph nodes, one session.run per vector: TF's _hessian_vector_product
+// (hessianVectorProduct) and a double-backward Gauss-Newton product. Slow, and written independently of
+// the fast forward-over-reverse session.curvatureOperator: the tests use them to check it.
 import { flatLayout, type FlatEntry } from "../autodiff/hessian.js";
 import { gradients } from "../autodiff/gradients.js";
+import { hessianVectorProduct } from "../autodiff/hvp.js";
 import { add, multiply, reduceSum, stopGradient } from "../graph/builders.js";
 import type { Node } from "../graph/graph.js";
 import { tensor, type Tensor } from "../graph/tensor.js";
@@ -24,9 +25,7 @@ export function symbolicHessianOperator(session: Session, y: Node, xs: Node[], f
   const graph = y.graph;
   const grads = gradients(y, xs, { unconnected: "zero" });
   const vs = layout.map((e, i) => graph.placeholder(e.shape, `hvp_v${i}_${e.name}`));
-  let gv: Node | undefined;
-  grads.forEach((g, i) => { const term = reduceSum(multiply(g, vs[i])); gv = gv ? add(gv, term) : term; });
-  const hv = gradients(gv!, xs, { unconnected: "zero" });
+  const hv = hessianVectorProduct(y, xs, vs);
   const gradient = new Float64Array(n);
   session.run(grads, feed).forEach((t, i) => gradient.set(t.data, layout[i].offset));
   return {
