@@ -117,6 +117,22 @@ describe("hessflow spectrum", { timeout: 60_000 }, () => {
     expect(lines[0]).toMatch(message);
   });
 
+  it("a non-scalar loss, and an output the loss does not depend on: one clear line each, exit 1", async () => {
+    const nonScalar = join(dir, "nonscalar.json");
+    writeFileSync(nonScalar, JSON.stringify({ format: "hessflow.graph/1", name: "ns", nodes: [{ name: "w", op: "variable", value: [1, 2] }, { name: "sq", expr: "square(w)" }], outputs: { hessian: { ys: "sq", xs: ["w"] } } }));
+    const a = await cli(["spectrum", nonScalar]);
+    expect(a.code).toBe(1);
+    expect(a.stdout).toBe("");
+    expect(a.stderr).toMatch(/^hessflow: spectrum needs a scalar loss: outputs\.hessian\.ys 'sq' has shape \[2\]/);
+    const unrelated = join(dir, "unrelated.json");
+    writeFileSync(unrelated, JSON.stringify({ format: "hessflow.graph/1", name: "u", nodes: [{ name: "w", op: "variable", value: [1, 2] }, { name: "z", op: "variable", value: [3] }, { name: "L", expr: "reduce_sum(square(w))" }], outputs: { hessian: { ys: "L", xs: ["w"] } } }));
+    const b = await cli(["spectrum", unrelated, "--curvature", "gauss-newton", "--output", "z"]);
+    expect(b.code).toBe(1);
+    expect(b.stdout).toBe("");
+    expect(b.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(b.stderr).toMatch(/'z'/);
+  });
+
   it("--curvature gauss-newton takes the output from --output or the spec's curvature field (accepted by the schema); it is positive semi-definite for the squared loss", async () => {
     const doc = JSON.parse(readFileSync(B1K, "utf8")) as Record<string, unknown>;
     const spec = join(dir, "gn.json");

@@ -1,5 +1,6 @@
 // `hessflow spectrum SPEC`: extreme eigenvalues (Lanczos), the trace (Hutchinson) and the spectral density
 // (stochastic Lanczos quadrature) of the spec's Hessian, from Hessian-vector products only: no n×n matrix.
+import { formatShape } from "../graph/shape.js";
 import { blockDiagonalOperator, counting, type LinearOperator } from "../curvature/operator.js";
 import { lanczos, type LanczosResult } from "../curvature/lanczos.js";
 import { hutchinson, slqDensity, type SpectralDensity, type TraceEstimate } from "../curvature/stochastic.js";
@@ -53,6 +54,9 @@ export async function spectrumCommand(args: string[], io: Io): Promise<number> {
   if (svg !== undefined && !/\.svg$/i.test(svg)) usage(`--svg must name a .svg file, got '${q(svg)}'`);
   const loaded = loadSpec(readSpecFile(spec));
   if (!loaded.hessian) usage("spectrum needs the spec to ask for outputs.hessian (its y and xs)");
+  // A curvature spectrum is a loss's: run and compare take tf.hessians' sum of a non-scalar ys, spectrum asks for the loss itself.
+  const ys = loaded.hessian.ys;
+  if (ys.shape.some((d) => d !== 1)) usage(`spectrum needs a scalar loss: outputs.hessian.ys '${q(loaded.doc.outputs.hessian!.ys)}' has shape ${formatShape(ys.shape)} (reduce it in the spec, e.g. with reduce_mean; run and compare use the Hessian of its sum, as tf.hessians does)`);
   const outputName = (values.output as string | undefined) ?? loaded.doc.curvature?.output;
   if (curvature === "gauss-newton") {
     if (outputName === undefined) usage("--curvature gauss-newton needs --output NODE (the network's output, e.g. the logits) or the spec's \"curvature\": {\"output\": ...}");
