@@ -159,6 +159,72 @@ describe("compare on a big Hessian", () => {
   }, 180_000);
 });
 
+describe("compare without the matrix (issue 9)", () => {
+  const B1K = join(ROOT, "graph-specs", "b-1k.json");
+  interface Pair2<T> { exact: T; tf_hessians: T }
+  interface Ext { top: { value: number; residual: number }[]; bottom: { value: number; residual: number }[]; converged: boolean }
+  it("--matrix-free on b-1k: Lanczos extremes match the dense compare to 1e-9, block norms and the share within 3 standard errors", async () => {
+    const [mf, dense] = await Promise.all([cli(["compare", B1K, "--matrix-free", "--json"]), cli(["compare", B1K, "--json", "--spectra"])]);
+    expect(mf.stderr).toBe("");
+    expect(mf.code).toBe(0);
+    expect(dense.code).toBe(0);
+    const j = JSON.parse(mf.stdout) as {
+      n: number; method: string; spectra_method: string; samples: number; extreme_eigenvalues: Pair2<Ext>;
+      blocks: { row: string; col: string; frobenius: number; frobenius_stderr: number; max_abs: null; in_tf_hessians: boolean }[];
+      frobenius: Pair2<number>; frobenius_stderr: Pair2<number>;
+      offdiagonal_frobenius_fraction: number; offdiagonal_frobenius_fraction_stderr: number;
+      inertia: null; condition_number: null; newton: null; note: string;
+    };
+    const d = JSON.parse(dense.stdout) as { eigenvalues: Pair2<number[]>; blocks: { row: string; col: string; frobenius: number }[]; frobenius: Pair2<number>; offdiagonal_frobenius_fraction: number };
+    expect(j.n).toBe(1217);
+    expect(j.method).toBe("matrix-free (Lanczos, Hutchinson, 30 samples)");
+    expect(j.spectra_method).toBe("lanczos");
+    expect(j.inertia).toBeNull();
+    expect(j.condition_number).toBeNull();
+    expect(j.newton).toBeNull();
+    expect(j.note).toMatch(/not computed/);
+    for (const key of ["exact", "tf_hessians"] as const) {
+      const all = d.eigenvalues[key], e = j.extreme_eigenvalues[key];
+      const scale = Math.max(...all.map(Math.abs));
+      expect(e.converged).toBe(true);
+      expect(e.top.map((p) => p.value)).toHaveLength(5);
+      e.top.forEach((p, i) => expect(Math.abs(p.value - all[all.length - 1 - i]) / scale).toBeLessThan(1e-9));
+      e.bottom.forEach((p, i) => expect(Math.abs(p.value - all[i]) / scale).toBeLessThan(1e-9));
+    }
+    expect(j.blocks).toHaveLength(d.blocks.length);
+    for (const b of j.blocks) {
+      const want = d.blocks.find((x) => x.row === b.row && x.col === b.col)!.frobenius;
+      expect(b.max_abs).toBeNull();
+      expect(b.frobenius_stderr).toBeGreaterThanOrEqual(0);
+      expect(Math.abs(b.frobenius - want)).toBeLessThanOrEqual(3 * b.frobenius_stderr + 1e-12);
+    }
+    // A constant block (the loss is linear-quadratic in b3) is estimated exactly.
+    expect(j.blocks.find((b) => b.row === "b3" && b.col === "b3")!.frobenius).toBeCloseTo(1, 12);
+    expect(j.offdiagonal_frobenius_fraction_stderr).toBeGreaterThan(0);
+    expect(Math.abs(j.offdiagonal_frobenius_fraction - d.offdiagonal_frobenius_fraction)).toBeLessThan(3 * j.offdiagonal_frobenius_fraction_stderr);
+    for (const key of ["exact", "tf_hessians"] as const) expect(Math.abs(j.frobenius[key] - d.frobenius[key])).toBeLessThan(3 * j.frobenius_stderr[key]);
+  }, 60_000);
+
+  it("the text says the method and what is not computed; --svg and --html are refused in one line; --spectra excludes it", async () => {
+    const r = await cli(["compare", B1K, "--matrix-free", "--samples", "4"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^method: matrix-free \(Lanczos, Hutchinson, 4 samples\), \d+ Hessian-vector products, no n×n matrix \(n = 1217\)$/m);
+    expect(r.stdout).toMatch(/not computed: inertia, definiteness, condition numbers, Newton steps and max \|entry\|/);
+    expect(r.stdout).toMatch(/\|\|H - B\|\|_F \/ \|\|H\|\|_F ≈ 0\.\d+ ± \d/);
+    expect(r.stdout).toMatch(/DROPPED/);
+    for (const k of ["svg", "html"]) {
+      const f = join(dir, `mf.${k}`);
+      const bad = await cli(["compare", B1K, "--matrix-free", `--${k}`, f]);
+      expectOneLineError(bad, new RegExp(`--${k} needs the n×n Hessian, and compare is matrix-free here`));
+      expect(bad.code).toBe(1);
+      expect(existsSync(f)).toBe(false);
+    }
+    expectOneLineError(await cli(["compare", B1K, "--matrix-free", "--spectra"]), /exclude each other/);
+    expectOneLineError(await cli(["compare", B1K, "--matrix-free", "--samples", "1"]), /--samples must be an integer of at least 2/);
+  }, 60_000);
+});
+
 describe("run --out", () => {
   it("writes the Hessian as NPY v1 float64 with the same numbers as --json", async () => {
     const npy = join(dir, "seed.npy");

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { blockDiagonal, compareHessians, conditionNumbers, definitenessOf, inertiaOf, validateInput } from "../src/report/compare.js";
 import type { HessianInput } from "../src/report/types.js";
+import { compareMatrixFree, formatMatrixFreeReport } from "../src/report/compare-matrix-free.js";
+import { denseOperator } from "../src/curvature/operator.js";
 import { layout, loadReference, matvec, randomOrthogonal, referenceInput, rng, withEigenvalues } from "./report-fixtures.js";
 
 const maxErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -161,5 +163,33 @@ describe("spectral helpers", () => {
     expect(() => validateInput({ n: 3, xs, hessian: new Float64Array(9) })).toThrow(/cover 2/);
     expect(() => validateInput({ n: 2, xs, hessian: new Float64Array(3) })).toThrow(/n\*n/);
     expect(() => validateInput({ n: 2, xs, hessian: new Float64Array(4), gradient: new Float64Array(3) })).toThrow(/gradient/);
+  });
+});
+
+describe("compareMatrixFree (products only) against compareHessians", () => {
+  it("gives the seed network's extreme eigenvalues, and block norms and share within 3 standard errors", async () => {
+    const input = referenceInput("seed");
+    const dense = compareHessians(input);
+    const r = await compareMatrixFree(denseOperator(input.hessian, input.n), input.xs, { k: 3, samples: 200 });
+    expect(r.method).toBe("matrix-free (Lanczos, Hutchinson, 200 samples)");
+    expect(r.inertia).toBeNull();
+    const all = dense.eigenvalues.exact;
+    r.extreme_eigenvalues.exact.top.forEach((p, i) => expect(Math.abs(p.value - all[all.length - 1 - i])).toBeLessThan(1e-9));
+    r.extreme_eigenvalues.exact.bottom.forEach((p, i) => expect(Math.abs(p.value - all[i])).toBeLessThan(1e-9));
+    for (const b of r.blocks) {
+      const want = dense.blocks.find((x) => x.row === b.row && x.col === b.col)!.frobenius;
+      expect(Math.abs(b.frobenius - want)).toBeLessThanOrEqual(3 * b.frobenius_stderr + 1e-12);
+    }
+    expect(Math.abs(r.offdiagonal_frobenius_fraction - dense.offdiagonal_frobenius_fraction)).toBeLessThan(3 * r.offdiagonal_frobenius_fraction_stderr);
+    expect(formatMatrixFreeReport(r)).toMatch(/^method: matrix-free \(Lanczos, Hutchinson, 200 samples\)/m);
+  });
+
+  it("estimates a zero off-diagonal share with zero error for an already block-diagonal matrix", async () => {
+    const input = referenceInput("seed");
+    const b = blockDiagonal(input);
+    const r = await compareMatrixFree(denseOperator(b, input.n), input.xs, { samples: 5 });
+    expect(r.offdiagonal_frobenius_fraction).toBe(0);
+    expect(r.offdiagonal_frobenius_fraction_stderr).toBe(0);
+    for (const x of r.blocks.filter((x) => !x.in_tf_hessians)) expect(x.frobenius).toBe(0);
   });
 });

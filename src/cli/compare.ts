@@ -2,6 +2,8 @@
 import { flatLayout } from "../autodiff/hessian.js";
 import { compareHessians } from "../report/compare.js";
 import { compareHessiansLanczos, formatLanczosReport, type LanczosCompareReport } from "../report/compare-lanczos.js";
+import { compareMatrixFree, formatMatrixFreeReport, type MatrixFreeCompareReport } from "../report/compare-matrix-free.js";
+import { Session } from "../session/session.js";
 import { HessflowError } from "../errors.js";
 import { escapeControl, q } from "../messages.js";
 import { checkWritable, writeFileAtomic } from "../report/files.js";
@@ -21,10 +23,17 @@ import { progress, type Io } from "./output.js";
  */
 export const SPECTRA_LIMIT = 1500;
 
+/**
+ * Above this many parameters compare never builds the n×n Hessian (8,000² float64 = 512 MB): Lanczos and
+ * Hutchinson-style block norms from Hessian-vector products instead. b-5k (4,810) stays dense; mnist-mlp
+ * (25,450, 5.2 GB dense) goes matrix-free. --matrix-free forces this path at any size.
+ */
+export const MATRIX_FREE_LIMIT = 8000;
+
 /** Runs `compare`; returns the exit code. */
 export async function compareCommand(args: string[], io: Io): Promise<number> {
   const { spec, values } = parseCommand(args, {
-    json: { type: "boolean" }, svg: { type: "string" }, html: { type: "string" }, spectra: { type: "boolean" }, ...HESSIAN_FLAGS,
+    json: { type: "boolean" }, svg: { type: "string" }, html: { type: "string" }, spectra: { type: "boolean" }, "matrix-free": { type: "boolean" }, samples: { type: "string" }, ...HESSIAN_FLAGS,
   });
   const opts = hessianOptions(values);
   for (const k of ["svg", "html"] as const) {
@@ -34,6 +43,13 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   const loaded = loadSpec(readSpecFile(spec));
   if (!loaded.hessian) usage(`compare needs the spec to ask for outputs.hessian`);
   const n = flatLayout(loaded.hessian.xs).reduce((sum, e) => sum + e.size, 0);
+  if (values.spectra && values["matrix-free"]) usage("--spectra (dense eigen-decompositions) and --matrix-free (no n×n matrix) exclude each other");
+  const samples = values.samples === undefined ? 30 : Number(values.samples);
+  if (values.samples !== undefined && (!/^\d+$/.test(String(values.samples).trim()) || samples < 2)) usage(`--samples must be an integer of at least 2, got '${q(values.samples)}'`);
+  if (values["matrix-free"] || (n > MATRIX_FREE_LIMIT && !values.spectra)) {
+    for (const k of ["svg", "html"] as const) if (values[k] !== undefined) usage(`--${k} needs the n×n Hessian, and compare is matrix-free here (${n} parameters; above ${MATRIX_FREE_LIMIT}, or --matrix-free, it never builds the matrix): use --json or the text report`);
+    return matrixFreeCompare(loaded, samples, Boolean(values.json), io);
+  }
   const useLanczos = n > SPECTRA_LIMIT && !values.spectra;
   if (useLanczos && values.html !== undefined) usage(`--html needs the full spectra, and the Hessian has ${n} parameters (above ${SPECTRA_LIMIT} compare uses Lanczos for the extreme eigenvalues only): pass --spectra for the dense O(n³) eigen-decomposition`);
   for (const k of ["svg", "html"] as const) if (values[k] !== undefined) checkWritable(values[k] as string);
@@ -70,8 +86,31 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+/** The matrix-free path: products of the fast forward-over-reverse operator only, never the n×n matrix. */
+async function matrixFreeCompare(loaded: ReturnType<typeof loadSpec>, samples: number, json: boolean, io: Io): Promise<number> {
+  const session = new Session(loaded.graph);
+  try {
+    const op = session.curvatureOperator(loaded.hessian!.ys, loaded.hessian!.xs, loaded.feed, { kind: "hessian" });
+    if (!op.gradient.every(Number.isFinite)) throw new HessflowError("the gradient has NaN or ±Infinity entries, so the Hessian cannot be compared (run 'hessflow run --summary' to see where)");
+    let bar = progress(io, ""), label = "";
+    const onProgress = (phase: string, done: number, total: number) => {
+      if (phase !== label) { bar.done(); bar = progress(io, (label = phase)); }
+      bar.update(done, total);
+    };
+    const report = await compareMatrixFree(op, op.layout, { samples, onProgress }).finally(() => bar.done());
+    const { exact, tf_hessians: tf } = report.extreme_eigenvalues;
+    if (![...exact.top, ...exact.bottom, ...tf.top, ...tf.bottom].every((p) => Number.isFinite(p.value)) || !Number.isFinite(report.offdiagonal_frobenius_fraction)) throw new HessflowError("the Hessian-vector products produced NaN or ±Infinity, so the Hessian cannot be compared (run 'hessflow spectrum' to see them)");
+    const meta = { name: loaded.doc.name, description: loaded.doc.description };
+    if (json) io.out(JSON.stringify(reportJson(report, meta.name)) + "\n");
+    else io.out(`${escapeControl(meta.name)}${meta.description ? `: ${escapeControl(meta.description)}` : ""}\n\n${formatMatrixFreeReport(report)}\n`);
+    return 0;
+  } finally {
+    session.dispose();
+  }
+}
+
 /** The report as plain JSON: typed arrays become arrays, non-finite numbers become strings ("Infinity", "NaN"). */
-export function reportJson(report: CompareReport | LanczosCompareReport, name: string): unknown {
+export function reportJson(report: CompareReport | LanczosCompareReport | MatrixFreeCompareReport, name: string): unknown {
   return JSON.parse(JSON.stringify({ name, spectra_method: "dense", ...report }, (_k, v) => {
     if (v instanceof Float64Array) return Array.from(v);
     if (typeof v === "number" && !Number.isFinite(v)) return String(v);

@@ -31,7 +31,10 @@ ${HESSIAN_OPTIONS}
       --json, --svg FILE, --html FILE
 ${HESSIAN_OPTIONS}
       --spectra        dense eigen-decompositions even above 1,500 parameters (O(n³)); without it, above 1,500
-                       compare finds the 5 largest and 5 smallest eigenvalues of each matrix by Lanczos`,
+                       compare finds the 5 largest and 5 smallest eigenvalues of each matrix by Lanczos
+      --matrix-free    never build the n×n Hessian (automatic above 8,000 parameters): Lanczos extremes and block
+                       Frobenius norms estimated from Hessian-vector products (Hutchinson), with standard errors
+      --samples N      Rademacher samples per variable block for those norms (default 30)`,
   validate: "  validate SPEC  every problem in a spec, each with its JSON path   [--json]",
   graph: "  graph SPEC     the graph for Graphviz (--dot) or Markdown (--mermaid)   [--gradients]",
   check: `  check SPEC     gradients and Hessian against central finite differences: largest relative error per variable and order

@@ -29,7 +29,7 @@ export interface LanczosCompareReport {
 }
 
 /** Extremes of a Lanczos result. */
-function extremes(r: LanczosResult): Extremes {
+export function extremes(r: LanczosResult): Extremes {
   const pick = (ps: LanczosResult["top"]) => ps.map((p) => ({ value: p.value, residual: p.residual }));
   return { top: pick(r.top), bottom: pick(r.bottom), steps: r.steps, converged: r.converged };
 }
@@ -58,7 +58,7 @@ export async function compareHessiansLanczos(input: HessianInput, options: { k?:
 }
 
 /** Plain-language sentences from the extremes: a negative smallest eigenvalue means a saddle (or a maximum). */
-function lanczosVerdict(r: Omit<LanczosCompareReport, "verdict">): string[] {
+export function lanczosVerdict(r: Pick<LanczosCompareReport, "extreme_eigenvalues" | "offdiagonal_frobenius_fraction">): string[] {
   const { exact: e, tf_hessians: b } = r.extreme_eigenvalues;
   const scale = (x: Extremes) => Math.max(Math.abs(x.top[0]?.value ?? 0), Math.abs(x.bottom[0]?.value ?? 0));
   const negative = (x: Extremes) => (x.bottom[0]?.value ?? 0) < -1e-9 * scale(x);
