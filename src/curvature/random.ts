@@ -1,16 +1,7 @@
 // Seeded pseudo-random numbers for the stochastic spectral methods: the same seed gives the same numbers everywhere.
 
-/** A mulberry32 generator: returns uniform numbers in [0, 1) from a 32-bit seed, reproducibly. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the initializers use (mulberry32): uniform numbers in [0, 1) from a 32-bit seed. */
+export { mulberry32 } from "../graph/initializers.js";
 
 /** A standard normal sample (Box–Muller) from a uniform generator. */
 export function normal(rand: () => number): number {
