@@ -8,6 +8,7 @@ export {
   matmul, add, subtract, multiply, divide, negative, square, squaredDifference, exp, log, tanh, sigmoid,
   relu, softplus, reduceSum, reduceMean, reshape, transpose, concat, slice, identity, stopGradient,
   softmax, logSoftmax, softmaxCrossEntropyWithLogits, reduceMax, maximum,
+  abs, sqrt, minimum, reduceMin, leakyRelu, elu, pow,
 } from "./graph/builders.js";
 export type { MatmulOptions } from "./graph/builders.js";
 export type { Initializer } from "./graph/initializers.js";

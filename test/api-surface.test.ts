@@ -16,7 +16,8 @@ const PUBLIC = [
   "fromNested", "gradients", "hessian", "hessians", "identity", "loadSpec", "log", "logSoftmax", "matmul", "multiply",
   "negative", "readSpecFile", "reduceMean", "reduceSum", "relu", "reshape", "runSpec", "sigmoid", "slice", "softmax",
   "softmaxCrossEntropyWithLogits", "softplus", "square", "squaredDifference", "stopGradient", "subtract", "tanh",
-  "tensor", "toNested", "transpose", "reduceMax", "maximum", "nodeThreads",
+  "tensor", "toNested", "transpose", "reduceMax", "maximum",
+  "abs", "sqrt", "minimum", "reduceMin", "leakyRelu", "elu", "pow", "nodeThreads",
   "hessianVectorProduct", "gaussNewtonMatrix",
 ].sort();
 

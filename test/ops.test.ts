@@ -10,6 +10,7 @@ import {
   softmaxCrossEntropyWithLogits, softplus, square, squaredDifference, step, stopGradient, subtract, sumToLike, tanh, transpose,
   HessflowError, ShapeError, sigmoidGrad, tanhGrad, type NestedArray, type Node,
   maximum, reduceMax, computeHessian, hessian, toNested,
+  abs, sqrt, minimum, reduceMin, leakyRelu, elu, pow,
 } from "../src/internal.js";
 import { OPS, PUBLIC_OPS } from "../src/ops/registry.js";
 import type { PublicOpName } from "../src/ops/types.js";
@@ -220,8 +221,31 @@ const PER_OP: { readonly [K in PublicOpName]: Entry | string | null } = {
   softmax: "softmax [3,4] axis -1",
   log_softmax: "log_softmax [3,4] axis -1",
   softmax_cross_entropy_with_logits: "softmax_cross_entropy_with_logits [3,4] axis 0 (labels and logits differentiated)",
+  abs: { name: "tanh(abs) (inputs away from 0, third order)", covers: ["abs", "step"], f: ([x]) => tanh(abs(x)), values: [awayFromZero([2, 3], next())], order: 3 },
+  sqrt: { name: "sqrt (positive inputs, third order)", covers: ["sqrt"], f: ([x]) => sqrt(x), values: [R([2, 3], next(), 0.3, 2)], order: 3 },
+  minimum: { name: "tanh(minimum [2,3] [3]) (third order)", covers: ["minimum"], f: ([a, b]) => tanh(minimum(a, b)), values: [awayFromZero([2, 3], next()), R([3], next(), -0.1, 0.1)], order: 3 },
+  reduce_min: { name: "tanh(reduce_min axis 0) (third order)", covers: ["reduce_min"], f: ([x]) => tanh(reduceMin(x, 0)), values: [distinct([3, 2], next())], order: 3 },
+  leaky_relu: { name: "tanh(leaky_relu alpha 0.3) (inputs away from 0, third order)", covers: ["leaky_relu", "step"], f: ([x]) => tanh(leakyRelu(x, 0.3)), values: [awayFromZero([2, 3], next())], order: 3 },
+  elu: { name: "tanh(elu) (inputs away from 0, third order)", covers: ["elu", "step"], f: ([x]) => tanh(elu(x)), values: [awayFromZero([2, 3], next())], order: 3 },
+  pow: { name: "pow [2,3] [3] (positive base, third order)", covers: ["pow", "log", "step"], f: ([a, b]) => pow(a, b), values: [R([2, 3], next(), 0.3, 2), R([3], next(), -2, 2)], order: 3 },
 };
 for (const e of Object.values(PER_OP)) if (e !== null && typeof e === "object") TABLE.push(e);
+
+// minimum away from ties (as maximum above) and pow with a positive base, over the broadcasting shapes.
+SHAPES.forEach(([sa, sb], i) => {
+  const [va, vb] = i % 2 ? [awayFromZero(sa, next()), R(sb, next(), -0.1, 0.1)] : [R(sa, next(), -0.1, 0.1), awayFromZero(sb, next())];
+  const sum = fmt(sa) !== fmt(sb) ? ["sum_to_like"] : [];
+  TABLE.push({ name: `square(minimum ${fmt(sa)} ${fmt(sb)})`, covers: ["minimum", ...sum], f: ([a, b]) => square(minimum(a, b)), values: [va, vb] });
+  TABLE.push({ name: `pow ${fmt(sa)} ${fmt(sb)} (positive base)`, covers: ["pow", ...sum], f: ([a, b]) => pow(a, b), values: [R(sa, next(), 0.3, 2), R(sb, next(), -2, 2)] });
+});
+// reduce_min on distinct entries (away from ties), over the same axes as reduce_max.
+for (const axis of [null, 1, -1, [0, 2], [0, 1, 2]] as (number | number[] | null)[]) {
+  for (const keep of [false, true]) {
+    TABLE.push({ name: `square(reduce_min axis=${JSON.stringify(axis)} keepDims=${keep})`, covers: ["reduce_min", "step"], f: ([x]) => square(reduceMin(x, axis, keep)), values: [distinct([2, 3, 4], next())] });
+  }
+}
+TABLE.push({ name: "leaky_relu default alpha (inputs away from 0)", covers: ["leaky_relu", "step"], f: ([x]) => leakyRelu(x), values: [awayFromZero([2, 3], next())] });
+TABLE.push({ name: "square(abs) (inputs away from 0)", covers: ["abs", "step"], f: ([x]) => square(abs(x)), values: [awayFromZero([2, 3], next())] });
 
 /** Ops with no derivative to check against differences, and why. */
 const NOT_DIFFERENTIATED: Record<string, string> = {

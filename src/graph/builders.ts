@@ -79,6 +79,18 @@ export function maximum(a: NodeLike, b: NodeLike, name?: string): Node {
   return x.graph.apply("maximum", [x, y], {}, name);
 }
 
+/** Elementwise min(a, b) with NumPy broadcasting; where a = b the gradient goes to a, as TF's minimum. */
+export function minimum(a: NodeLike, b: NodeLike, name?: string): Node {
+  const [x, y] = lift2(a, b);
+  return x.graph.apply("minimum", [x, y], {}, name);
+}
+
+/** Elementwise power a^b with NumPy broadcasting; the gradient in b is a^b·log(a) where a > 0, else 0, as TF's pow. */
+export function pow(a: NodeLike, b: NodeLike, name?: string): Node {
+  const [x, y] = lift2(a, b);
+  return x.graph.apply("pow", [x, y], {}, name);
+}
+
 /** Elementwise (a − b)². */
 export function squaredDifference(a: NodeLike, b: NodeLike, name?: string): Node {
   const [x, y] = lift2(a, b);
@@ -96,7 +108,7 @@ function broadcastStatic(x: Node, y: Node) {
   return out;
 }
 
-function unary(op: "negative" | "square" | "exp" | "log" | "tanh" | "sigmoid" | "relu" | "softplus" | "step" | "identity" | "stop_gradient" | "ones_like", x: NodeLike, name?: string): Node {
+function unary(op: "negative" | "square" | "exp" | "log" | "tanh" | "sigmoid" | "relu" | "softplus" | "abs" | "sqrt" | "elu" | "step" | "identity" | "stop_gradient" | "ones_like", x: NodeLike, name?: string): Node {
   const n = graphOf(x).lift(x);
   return n.graph.apply(op, [n], {}, name);
 }
@@ -121,6 +133,17 @@ export function sigmoid(x: NodeLike, name?: string): Node { return unary("sigmoi
 export function relu(x: NodeLike, name?: string): Node { return unary("relu", x, name); }
 /** Elementwise log(1 + eˣ), computed stably. */
 export function softplus(x: NodeLike, name?: string): Node { return unary("softplus", x, name); }
+/** Elementwise |x|; its gradient is sign(x), 0 at 0, as TF's. */
+export function abs(x: NodeLike, name?: string): Node { return unary("abs", x, name); }
+/** Elementwise √x. */
+export function sqrt(x: NodeLike, name?: string): Node { return unary("sqrt", x, name); }
+/** Elementwise exponential linear unit: x for x > 0, eˣ − 1 otherwise (tf.nn.elu). */
+export function elu(x: NodeLike, name?: string): Node { return unary("elu", x, name); }
+/** Elementwise leaky ReLU: x for x > 0, alpha·x otherwise (alpha 0.2 by default, as tf.nn.leaky_relu). */
+export function leakyRelu(x: NodeLike, alpha = 0.2, name?: string): Node {
+  const n = graphOf(x).lift(x);
+  return n.graph.apply("leaky_relu", [n], { alpha }, name);
+}
 /** Elementwise Heaviside step (1 where x > 0, else 0); its gradient is zero. Used by relu's rule. */
 export function step(x: NodeLike, name?: string): Node { return unary("step", x, name); }
 /** Passes x through unchanged (a named node). */
@@ -150,6 +173,12 @@ export function reduceMean(x: NodeLike, axis?: number | number[] | null, keepDim
 export function reduceMax(x: NodeLike, axis?: number | number[] | null, keepDims = false, name?: string): Node {
   const n = graphOf(x).lift(x);
   return n.graph.apply("reduce_max", [n], { axis: normalizeAxes(axis, n.rank, name ?? "reduce_max"), keepDims: keepDims || undefined }, name);
+}
+
+/** Minimum over `axis` (all axes when omitted), keeping reduced dims as 1 when keepDims; the gradient is shared equally among tied minima, as TF's. */
+export function reduceMin(x: NodeLike, axis?: number | number[] | null, keepDims = false, name?: string): Node {
+  const n = graphOf(x).lift(x);
+  return n.graph.apply("reduce_min", [n], { axis: normalizeAxes(axis, n.rank, name ?? "reduce_min"), keepDims: keepDims || undefined }, name);
 }
 
 /** Number of elements reduce_mean averages over (a scalar known at run time); gradient zero. */

@@ -134,12 +134,12 @@ function interpretedBinaryKernel(f: Expression): BinaryKernel {
 /** A parsed kernel expression: its value from x, y and the accumulator out[o]. */
 type Expression = (x: number, y: number, acc: number) => number;
 
-const MATH: Readonly<Record<string, (v: number) => number>> = { exp: Math.exp, log: Math.log, log1p: Math.log1p, tanh: Math.tanh, abs: Math.abs, sqrt: Math.sqrt };
-const MATH2: Readonly<Record<string, (a: number, b: number) => number>> = { max: Math.max, min: Math.min };
+const MATH: Readonly<Record<string, (v: number) => number>> = { exp: Math.exp, log: Math.log, log1p: Math.log1p, expm1: Math.expm1, tanh: Math.tanh, abs: Math.abs, sqrt: Math.sqrt };
+const MATH2: Readonly<Record<string, (a: number, b: number) => number>> = { max: Math.max, min: Math.min, pow: Math.pow };
 
 /**
  * Parses the kernel expression language (numbers, the given variables among x, y and out[o], unary
- * minus, + − * /, comparisons, ?:, parentheses, Math.exp/log/log1p/tanh/abs/sqrt and Math.max/min) into a closure
+ * minus, + − * /, comparisons, ?:, parentheses, Math.exp/expm1/log/log1p/tanh/abs/sqrt and Math.max/min/pow) into a closure
  * with JavaScript's precedence and left-to-right evaluation, so it computes exactly what JS would.
  */
 export function parseExpression(expr: string, variables: readonly string[]): Expression {

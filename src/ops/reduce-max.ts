@@ -4,7 +4,7 @@ import { reducedShape, reduceSpec, type ReduceAttrs } from "./reduce-sum.js";
 import type { PublicOpDef } from "./types.js";
 
 /** For each element of a tensor of `shape`, the flat index of the output element that reducing `axes` sends it to. */
-function reductionIndex(shape: ConcreteShape, axes: readonly number[]): Int32Array {
+export function reductionIndex(shape: ConcreteShape, axes: readonly number[]): Int32Array {
   const rank = shape.length;
   const strides = new Array<number>(rank).fill(0);
   for (let d = rank - 1, s = 1; d >= 0; d--) if (!axes.includes(d)) { strides[d] = s; s *= shape[d]; }

@@ -38,6 +38,13 @@ import { sigmoidGradOp } from "./sigmoid-grad.js";
 import { transposeOp } from "./transpose.js";
 import { maximumOp } from "./maximum.js";
 import { reduceMaxOp } from "./reduce-max.js";
+import { absOp } from "./abs.js";
+import { sqrtOp } from "./sqrt.js";
+import { minimumOp } from "./minimum.js";
+import { reduceMinOp } from "./reduce-min.js";
+import { leakyReluOp } from "./leaky-relu.js";
+import { eluOp } from "./elu.js";
+import { powOp } from "./pow.js";
 import type { OpDef, PublicOpDef } from "./types.js";
 
 /** Ops usable in specs and expr (and the API): each declares its spec attributes, schema text and builder call. */
@@ -49,19 +56,26 @@ export const PUBLIC_OPS = {
   divide: divideOp,
   squared_difference: squaredDifferenceOp,
   maximum: maximumOp,
+  minimum: minimumOp,
+  pow: powOp,
   negative: negativeOp,
   square: squareOp,
+  sqrt: sqrtOp,
+  abs: absOp,
   exp: expOp,
   log: logOp,
   tanh: tanhOp,
   sigmoid: sigmoidOp,
   relu: reluOp,
   softplus: softplusOp,
+  leaky_relu: leakyReluOp,
+  elu: eluOp,
   identity: identityOp,
   stop_gradient: stopGradientOp,
   reduce_sum: reduceSumOp,
   reduce_mean: reduceMeanOp,
   reduce_max: reduceMaxOp,
+  reduce_min: reduceMinOp,
   reshape: reshapeOp,
   transpose: transposeOp,
   concat: concatOp,

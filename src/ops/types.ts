@@ -63,8 +63,8 @@ export interface OpDef<A> {
 export interface AttrDecl {
   /** The attribute's name in the API (camelCase), e.g. "transposeA" for transpose_a. */
   readonly api: string;
-  /** JSON type: a boolean, one integer, one integer or a list of them ("axes"), or a list of integers. */
-  readonly type: "boolean" | "integer" | "axes" | "integers";
+  /** JSON type: a boolean, one integer, one number, one integer or a list of them ("axes"), or a list of integers. */
+  readonly type: "boolean" | "integer" | "number" | "axes" | "integers";
   /** Smallest allowed element of an "integers" list. */
   readonly minimum?: number;
   /** True when an op node must give it (an expr may still give it as trailing numbers, see `trailing`). */

@@ -18,7 +18,7 @@ function trailingAttr(op: string): [string, AttrDecl] | undefined {
   return isPublicOpName(op) ? Object.entries(PUBLIC_OPS[op].spec.attrs).find(([, d]) => d.trailing) : undefined;
 }
 
-const OPERATORS: Record<string, string> = { add: "add", subtract: "subtract", multiply: "multiply", divide: "divide", unaryMinus: "negative" };
+const OPERATORS: Record<string, string> = { add: "add", subtract: "subtract", multiply: "multiply", divide: "divide", unaryMinus: "negative", pow: "pow" };
 
 /** Deepest nesting an expression may have (parentheses, calls and operator chains): deeper ones should be split into nodes. */
 export const MAX_EXPR_DEPTH = 200;
@@ -86,7 +86,7 @@ function convert(n: MathNode, node: string): Expr {
       if (fn === "unaryPlus") return args[0];
       if (fn === "pow" && args[1].kind === "number" && args[1].value === 2) return { kind: "op", op: "square", args: [args[0]], attrs: {} };
       const op = OPERATORS[fn];
-      if (!op) throw new SpecError(`operator '${q(any.op)}' is not supported in expr (use + - * / unary minus, x^2, or op functions)`, node);
+      if (!op) throw new SpecError(`operator '${q(any.op)}' is not supported in expr (use + - * / ^ unary minus, or op functions)`, node);
       return { kind: "op", op, args, attrs: {} };
     }
     case "FunctionNode": {

@@ -392,6 +392,7 @@ function attrSchema(name: string, d: AttrDecl): Json {
   switch (d.type) {
     case "boolean": return { ...head, type: "boolean" };
     case "integer": return { ...head, type: "integer" };
+    case "number": return { ...head, type: "number" };
     case "axes": return { ...head, type: ["integer", "array"], items: { type: "integer" } };
     case "integers": return { ...head, type: "array", items: d.minimum === undefined ? { type: "integer" } : { type: "integer", minimum: d.minimum } };
   }
