@@ -18,6 +18,7 @@ const PUBLIC = [
   "softmaxCrossEntropyWithLogits", "softplus", "square", "squaredDifference", "stopGradient", "subtract", "tanh",
   "tensor", "toNested", "transpose", "reduceMax", "maximum", "nodeThreads",
   "hessianVectorProduct", "gaussNewtonMatrix",
+  "sigmoidCrossEntropyWithLogits", "sparseSoftmaxCrossEntropyWithLogits", "oneHot", "l2Loss", "jacobian",
 ].sort();
 
 /** Builders that gradients() uses internally: not public, but in hessflow/internal. */

@@ -38,6 +38,10 @@ import { sigmoidGradOp } from "./sigmoid-grad.js";
 import { transposeOp } from "./transpose.js";
 import { maximumOp } from "./maximum.js";
 import { reduceMaxOp } from "./reduce-max.js";
+import { sigmoidCrossEntropyOp } from "./sigmoid-cross-entropy.js";
+import { sparseSoftmaxCrossEntropyOp } from "./sparse-softmax-cross-entropy.js";
+import { oneHotOp } from "./one-hot.js";
+import { l2LossOp } from "./l2-loss.js";
 import type { OpDef, PublicOpDef } from "./types.js";
 
 /** Ops usable in specs and expr (and the API): each declares its spec attributes, schema text and builder call. */
@@ -69,6 +73,10 @@ export const PUBLIC_OPS = {
   softmax: softmaxOp,
   log_softmax: logSoftmaxOp,
   softmax_cross_entropy_with_logits: softmaxCrossEntropyOp,
+  sigmoid_cross_entropy_with_logits: sigmoidCrossEntropyOp,
+  sparse_softmax_cross_entropy_with_logits: sparseSoftmaxCrossEntropyOp,
+  one_hot: oneHotOp,
+  l2_loss: l2LossOp,
 } as const satisfies Readonly<Record<string, PublicOpDef<never>>>;
 
 /** Source ops: nodes made by graph.placeholder / variable / constant (in specs, nodes of their own kind). */
