@@ -9,6 +9,7 @@ export {
   relu, softplus, reduceSum, reduceMean, reshape, transpose, concat, slice, identity, stopGradient,
   softmax, logSoftmax, softmaxCrossEntropyWithLogits, reduceMax, maximum,
   abs, sqrt, minimum, reduceMin, leakyRelu, elu, pow,
+  sigmoidCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, oneHot, l2Loss,
 } from "./graph/builders.js";
 export type { MatmulOptions } from "./graph/builders.js";
 export type { Initializer } from "./graph/initializers.js";
@@ -18,6 +19,7 @@ export { gradients } from "./autodiff/gradients.js";
 export type { GradientsOptions } from "./autodiff/gradients.js";
 export { hessian, hessians, flatten, flatLayout } from "./autodiff/hessian.js";
 export type { FlatEntry } from "./autodiff/hessian.js";
+export { jacobian } from "./autodiff/jacobian.js";
 export { hessianVectorProduct } from "./autodiff/hvp.js";
 export { Session } from "./session/session.js";
 export type { Feed, Fetches, Fetched } from "./session/session.js";

@@ -19,6 +19,7 @@ const PUBLIC = [
   "tensor", "toNested", "transpose", "reduceMax", "maximum",
   "abs", "sqrt", "minimum", "reduceMin", "leakyRelu", "elu", "pow", "nodeThreads",
   "hessianVectorProduct", "gaussNewtonMatrix",
+  "sigmoidCrossEntropyWithLogits", "sparseSoftmaxCrossEntropyWithLogits", "oneHot", "l2Loss", "jacobian",
 ].sort();
 
 /** Builders that gradients() uses internally: not public, but in hessflow/internal. */

@@ -11,6 +11,7 @@ import {
   HessflowError, ShapeError, sigmoidGrad, tanhGrad, type NestedArray, type Node,
   maximum, reduceMax, computeHessian, hessian, toNested,
   abs, sqrt, minimum, reduceMin, leakyRelu, elu, pow,
+  sigmoidCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, oneHot, l2Loss, FeedError, jacobian, hessians,
 } from "../src/internal.js";
 import { OPS, PUBLIC_OPS } from "../src/ops/registry.js";
 import type { PublicOpName } from "../src/ops/types.js";
@@ -142,6 +143,14 @@ for (const [shape, axis] of [[[3, 4], 0], [[3, 4], 1], [[2, 3, 2], 1]] as [numbe
 }
 TABLE.push({ name: "softmax_cross_entropy_with_logits, one-hot labels fed, logits differentiated", covers: ["softmax_cross_entropy_with_logits"], f: ([z, y]) => softmaxCrossEntropyWithLogits(y, z, 0), values: [R([3, 4], next(), -2, 2)], placeholders: [{ shape: [3, null], value: [[1, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0]] }] });
 
+// The other loss ops: sigmoid xent (both inputs differentiated, large |logits|), sparse xent along a non-last axis, one_hot's axis, l2_loss.
+TABLE.push({ name: "sigmoid_cross_entropy_with_logits, labels and logits differentiated", covers: ["sigmoid_cross_entropy_with_logits"], f: ([z, x]) => sigmoidCrossEntropyWithLogits(z, x), values: [R([3, 2], next(), 0, 1), R([3, 2], next(), -3, 3)] });
+TABLE.push({ name: "sigmoid_cross_entropy_with_logits (large |logits|)", covers: ["sigmoid_cross_entropy_with_logits"], f: ([x, z]) => sigmoidCrossEntropyWithLogits(z, x), values: [[-40, -12, 12, 40]], placeholders: [{ shape: [4], value: [1, 0, 1, 0] }] });
+TABLE.push({ name: "sparse_softmax_cross_entropy_with_logits [4,2,3] axis 0 (class axis first)", covers: ["sparse_softmax_cross_entropy_with_logits", "one_hot"], f: ([z, y]) => sparseSoftmaxCrossEntropyWithLogits(y, z, 0), values: [R([4, 2, 3], next(), -2, 2)], placeholders: [{ shape: [2, 3], value: [[0, 3, 1], [2, 2, 0]] }] });
+TABLE.push({ name: "mean sparse xent of an MLP 2-3-4 on a fed batch", covers: ["sparse_softmax_cross_entropy_with_logits", "matmul", "tanh"], f: ([w1, w2, X, y]) => reduceMean(sparseSoftmaxCrossEntropyWithLogits(y, matmul(tanh(matmul(X, w1)), w2))), values: [R([2, 3], next()), R([3, 4], next())], placeholders: [{ shape: [null, 2], value: [[0.5, -1.2], [0.3, 0.8], [1.1, 0.2]] }, { shape: [null], value: [3, 0, 1] }] });
+TABLE.push({ name: "square(x ⊙ one_hot(indices, 3, axis 0))", covers: ["one_hot"], f: ([x, i]) => square(multiply(x, oneHot(i, 3, 0))), values: [R([3, 2], next())], placeholders: [{ shape: [2], value: [2, 0] }] });
+TABLE.push({ name: "l2_loss of a [2,3] matrix", covers: ["l2_loss"], f: ([x]) => l2Loss(x), values: [R([2, 3], next())] });
+
 // Internal ops, used directly.
 TABLE.push({ name: "square(broadcast_like [4] → [3,4])", covers: ["broadcast_like", "sum_to_like"], f: ([x, like]) => square(broadcastLike(x, like)), values: [R([4], next()), R([3, 4], next())] });
 TABLE.push({ name: "square(broadcast_like [3,1] → [3,4])", covers: ["broadcast_like", "sum_to_like"], f: ([x, like]) => square(broadcastLike(x, like)), values: [R([3, 1], next()), R([3, 4], next())] });
@@ -154,6 +163,7 @@ TABLE.push({ name: "tanh(expand_dims [2,3] axis [2])", covers: ["expand_dims"], 
 // Run-time (None) dims: these reach reshape_like, reduction_size, ones_like and dynamic broadcast_like / sum_to_like.
 const P23 = { shape: [null, 2] as (number | null)[], value: [[0.3, -0.7], [1.1, 0.4], [-0.5, 0.9]] as NestedArray };
 const P3 = { shape: [null, 3] as (number | null)[], value: [[0.3, -0.7, 0.2], [1.1, 0.4, -0.8]] as NestedArray };
+TABLE.push({ name: "l2_loss(x ⊙ p) with p [None,3]", covers: ["l2_loss"], f: ([x, p]) => l2Loss(multiply(x, p)), values: [R([3], next())], placeholders: [P3] });
 TABLE.push({ name: "square(reshape_like [2,3] → like [None,2])", covers: ["reshape_like"], f: ([x, like]) => square(reshapeLike(x, like)), values: [R([2, 3], next())], placeholders: [P23] });
 TABLE.push({ name: "tanh(reshape(x·p, [-1])) with p [None,3]", covers: ["reshape", "reshape_like"], f: ([x, p]) => tanh(reshape(multiply(x, p), [-1])), values: [R([3], next())], placeholders: [P3] });
 TABLE.push({ name: "square(reduce_mean(tanh(x·p), 0)) with p [None,3]", covers: ["reduce_mean", "reduction_size", "broadcast_like", "sum_to_like"], f: ([x, p]) => square(reduceMean(tanh(multiply(x, p)), 0)), values: [R([1, 3], next())], placeholders: [P3] });
@@ -228,6 +238,10 @@ const PER_OP: { readonly [K in PublicOpName]: Entry | string | null } = {
   leaky_relu: { name: "tanh(leaky_relu alpha 0.3) (inputs away from 0, third order)", covers: ["leaky_relu", "step"], f: ([x]) => tanh(leakyRelu(x, 0.3)), values: [awayFromZero([2, 3], next())], order: 3 },
   elu: { name: "tanh(elu) (inputs away from 0, third order)", covers: ["elu", "step"], f: ([x]) => tanh(elu(x)), values: [awayFromZero([2, 3], next())], order: 3 },
   pow: { name: "pow [2,3] [3] (positive base, third order)", covers: ["pow", "log", "step"], f: ([a, b]) => pow(a, b), values: [R([2, 3], next(), 0.3, 2), R([3], next(), -2, 2)], order: 3 },
+  sigmoid_cross_entropy_with_logits: { name: "sigmoid_cross_entropy_with_logits [2,3], labels fed, logits differentiated (third order)", covers: ["sigmoid_cross_entropy_with_logits", "sigmoid", "sigmoid_grad"], f: ([x, z]) => sigmoidCrossEntropyWithLogits(z, x), values: [R([2, 3], next(), -3, 3)], placeholders: [{ shape: [2, 3], value: [[0, 1, 0.3], [1, 0.5, 0]] }], order: 3 },
+  sparse_softmax_cross_entropy_with_logits: { name: "sparse_softmax_cross_entropy_with_logits [3,4] axis -1, labels fed, logits differentiated (third order)", covers: ["sparse_softmax_cross_entropy_with_logits", "softmax", "one_hot"], f: ([z, y]) => sparseSoftmaxCrossEntropyWithLogits(y, z), values: [R([3, 4], next(), -2, 2)], placeholders: [{ shape: [null], value: [2, 0, 3] }], order: 3 },
+  one_hot: { name: "tanh(x) ⊙ one_hot(indices, 4) with indices fed (x differentiated)", covers: ["one_hot", "tanh"], f: ([x, i]) => multiply(tanh(x), oneHot(i, 4)), values: [R([3, 4], next(), -2, 2)], placeholders: [{ shape: [3], value: [1, 3, 0] }] },
+  l2_loss: { name: "l2_loss of tanh (third order)", covers: ["l2_loss", "tanh"], f: ([x]) => l2Loss(tanh(x)), values: [R([2, 3], next(), -2, 2)], order: 3 },
 };
 for (const e of Object.values(PER_OP)) if (e !== null && typeof e === "object") TABLE.push(e);
 

@@ -312,3 +312,27 @@ export function softmaxCrossEntropyWithLogits(labels: NodeLike, logits: NodeLike
   const [y, z] = lift2(labels, logits);
   return y.graph.apply("softmax_cross_entropy_with_logits", [y, z], { axis: axis < 0 ? axis + z.rank : axis }, name);
 }
+
+/** Elementwise logistic loss max(x,0) − x·z + log(1 + e^−|x|) of logits x and labels z of the same shape (TF's sigmoid_cross_entropy_with_logits). */
+export function sigmoidCrossEntropyWithLogits(labels: NodeLike, logits: NodeLike, name?: string): Node {
+  const [z, x] = lift2(labels, logits);
+  return z.graph.apply("sigmoid_cross_entropy_with_logits", [z, x], {}, name);
+}
+
+/** Per-example loss −log_softmax(logits)[label] along `axis` for integer class labels (TF's sparse_softmax_cross_entropy_with_logits); no gradient to labels. */
+export function sparseSoftmaxCrossEntropyWithLogits(labels: NodeLike, logits: NodeLike, axis = -1, name?: string): Node {
+  const [y, z] = lift2(labels, logits);
+  return y.graph.apply("sparse_softmax_cross_entropy_with_logits", [y, z], { axis: axis < 0 ? axis + z.rank : axis }, name);
+}
+
+/** One-hot encoding of integer `indices` with `depth` classes, the new axis at `axis` (default −1, last, as TF's one_hot); no gradient to indices. */
+export function oneHot(indices: NodeLike, depth: number, axis = -1, name?: string): Node {
+  const n = graphOf(indices).lift(indices);
+  return n.graph.apply("one_hot", [n], { depth, axis: axis < 0 ? axis + n.rank + 1 : axis }, name);
+}
+
+/** Half the sum of squares, sum(x²)/2, a scalar (TF's l2_loss). */
+export function l2Loss(x: NodeLike, name?: string): Node {
+  const n = graphOf(x).lift(x);
+  return n.graph.apply("l2_loss", [n], {}, name);
+}

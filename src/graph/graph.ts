@@ -170,7 +170,13 @@ export class Graph {
     let node: Node;
     if (inputs.every((x) => x.op === "constant") && isStatic(shape) && sizeOf(shape) <= FOLD_LIMIT) {
       const out: Tensor = { shape, data: new Float64Array(sizeOf(shape)) };
-      def.kernel(inputs.map((x) => x.value!), out, cleanAttrs as AttrMap[K]);
+      try {
+        def.kernel(inputs.map((x) => x.value!), out, cleanAttrs as AttrMap[K]);
+      } catch (e) {
+        // A kernel's check (e.g. a class index that is not an integer) does not know its node: name it here.
+        if (e instanceof HessflowError && e.where === undefined) throw new (e.constructor as typeof HessflowError)(`node '${q(label)}': ${e.message}`, label);
+        throw e;
+      }
       node = name === undefined ? this.constant(out) : this.push("constant", [], {}, shape, name, out);
     } else {
       node = this.push(op, inputs, cleanAttrs, shape, name);

@@ -45,6 +45,10 @@ import { reduceMinOp } from "./reduce-min.js";
 import { leakyReluOp } from "./leaky-relu.js";
 import { eluOp } from "./elu.js";
 import { powOp } from "./pow.js";
+import { sigmoidCrossEntropyOp } from "./sigmoid-cross-entropy.js";
+import { sparseSoftmaxCrossEntropyOp } from "./sparse-softmax-cross-entropy.js";
+import { oneHotOp } from "./one-hot.js";
+import { l2LossOp } from "./l2-loss.js";
 import type { OpDef, PublicOpDef } from "./types.js";
 
 /** Ops usable in specs and expr (and the API): each declares its spec attributes, schema text and builder call. */
@@ -83,6 +87,10 @@ export const PUBLIC_OPS = {
   softmax: softmaxOp,
   log_softmax: logSoftmaxOp,
   softmax_cross_entropy_with_logits: softmaxCrossEntropyOp,
+  sigmoid_cross_entropy_with_logits: sigmoidCrossEntropyOp,
+  sparse_softmax_cross_entropy_with_logits: sparseSoftmaxCrossEntropyOp,
+  one_hot: oneHotOp,
+  l2_loss: l2LossOp,
 } as const satisfies Readonly<Record<string, PublicOpDef<never>>>;
 
 /** Source ops: nodes made by graph.placeholder / variable / constant (in specs, nodes of their own kind). */

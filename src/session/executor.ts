@@ -1,6 +1,8 @@
 // Runs a compiled plan: each step once, into its buffer slot. Also the batched tangent pass
 // (forward mode over the gradient graph) used by the vectorised Hessian.
 import { OPS } from "../ops/registry.js";
+import { HessflowError } from "../errors.js";
+import { q } from "../messages.js";
 import type { JvpArgs } from "../ops/types.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { Plan } from "./plan.js";
@@ -27,7 +29,13 @@ export function runPlan(plan: Plan, sources: SourceValues, slots: Float64Array[]
     } else {
       const out: Tensor = { shape: step.shape, data: slots[step.slot] };
       const def = OPS[step.op] as { kernel(inputs: Tensor[], out: Tensor, attrs: unknown, workspace: Workspace): void };
-      def.kernel(step.inputs.map((k) => tensors[k]), out, step.attrs, workspace);
+      try {
+        def.kernel(step.inputs.map((k) => tensors[k]), out, step.attrs, workspace);
+      } catch (e) {
+        // A kernel's run-time check (e.g. a label out of range) does not know its node: name it here.
+        if (e instanceof HessflowError && e.where === undefined) throw new (e.constructor as typeof HessflowError)(`node '${q(step.name)}': ${e.message}`, step.name);
+        throw e;
+      }
       tensors[i] = out;
     }
   });
