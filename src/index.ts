@@ -3,13 +3,14 @@
 // sumToLike, the op registry, plans) is internal, reachable through "hessflow/internal" (src/internal.ts)
 // with no stability promise. test/api-surface.test.ts holds this list.
 export { Graph, Node } from "./graph/graph.js";
-export type { GraphOptions, NodeLike } from "./graph/graph.js";
+export type { GraphOptions, NodeLike, VariableOptions } from "./graph/graph.js";
 export {
   matmul, add, subtract, multiply, divide, negative, square, squaredDifference, exp, log, tanh, sigmoid,
   relu, softplus, reduceSum, reduceMean, reshape, transpose, concat, slice, identity, stopGradient,
   softmax, logSoftmax, softmaxCrossEntropyWithLogits, reduceMax, maximum,
   abs, sqrt, minimum, reduceMin, leakyRelu, elu, pow,
   sigmoidCrossEntropyWithLogits, sparseSoftmaxCrossEntropyWithLogits, oneHot, l2Loss,
+  assign, assignAdd, assignSub, group, trainableVariables,
 } from "./graph/builders.js";
 export type { MatmulOptions } from "./graph/builders.js";
 export type { Initializer } from "./graph/initializers.js";
@@ -37,3 +38,7 @@ export { runSpec } from "./spec/run.js";
 export type { RunOptions, SpecResult } from "./spec/run.js";
 export { compareHessians } from "./report/compare.js";
 export type { CompareReport, HessianInput } from "./report/types.js";
+export { Saver } from "./train/saver.js";
+export type { Checkpoint } from "./train/saver.js";
+export { GradientDescentOptimizer, MomentumOptimizer, AdamOptimizer } from "./train/optimizers.js";
+export type { AdamOptions, MomentumOptions } from "./train/optimizers.js";

@@ -20,6 +20,8 @@ const PUBLIC = [
   "abs", "sqrt", "minimum", "reduceMin", "leakyRelu", "elu", "pow", "nodeThreads",
   "hessianVectorProduct", "gaussNewtonMatrix",
   "sigmoidCrossEntropyWithLogits", "sparseSoftmaxCrossEntropyWithLogits", "oneHot", "l2Loss", "jacobian",
+  "assign", "assignAdd", "assignSub", "group", "trainableVariables", "Saver", "GradientDescentOptimizer",
+  "MomentumOptimizer", "AdamOptimizer",
 ].sort();
 
 /** Builders that gradients() uses internally: not public, but in hessflow/internal. */

@@ -266,6 +266,8 @@ const NOT_DIFFERENTIATED: Record<string, string> = {
   placeholder: "source: fed at run time, has no inputs (differentiating w.r.t. it is covered in hessian.test.ts)",
   variable: "source: what is differentiated against, has no inputs",
   constant: "source: a fixed value, has no inputs",
+  assign: "stateful update of a variable: no gradient (refused, tested in train.test.ts)",
+  group: "bundles updates, a constant 0: no gradient (refused, tested in train.test.ts)",
   stop_gradient: "its gradient is zero by definition while its finite difference is not; checked against exact values below",
 };
 

@@ -1,7 +1,7 @@
 // The public graph-building API, with TF's names in camelCase. Gradient rules use these too,
 // so every derivative is itself a graph that can be differentiated again.
 import { GraphError, ShapeError } from "../errors.js";
-import type { Node, NodeLike } from "./graph.js";
+import type { Graph, Node, NodeLike } from "./graph.js";
 import { graphOf } from "./graph.js";
 import { normalizeAxes, sameStaticShape, staticSize, isStatic } from "./shape.js";
 import { q } from "../messages.js";
@@ -335,4 +335,38 @@ export function oneHot(indices: NodeLike, depth: number, axis = -1, name?: strin
 export function l2Loss(x: NodeLike, name?: string): Node {
   const n = graphOf(x).lift(x);
   return n.graph.apply("l2_loss", [n], {}, name);
+}
+
+/** The variable's update to `value` (tf.assign): fetching it (or a group holding it) sets the variable after the run and gives the new value. */
+export function assign(variable: Node, value: NodeLike, name?: string): Node {
+  return update("assign", variable, value, name);
+}
+
+/** The variable's update to v + delta (tf.assign_add), applied after the run; gives the new value. */
+export function assignAdd(variable: Node, delta: NodeLike, name?: string): Node {
+  return update("add", variable, delta, name);
+}
+
+/** The variable's update to v − delta (tf.assign_sub), applied after the run; gives the new value. */
+export function assignSub(variable: Node, delta: NodeLike, name?: string): Node {
+  return update("sub", variable, delta, name);
+}
+
+function update(mode: "assign" | "add" | "sub", variable: Node, value: NodeLike, name?: string): Node {
+  const what = mode === "assign" ? "assign" : mode === "add" ? "assignAdd" : "assignSub";
+  if (typeof variable !== "object" || variable === null || variable.op !== "variable") throw new GraphError(`${what}: the target must be a variable node, got ${typeof variable === "object" && variable !== null && "op" in variable ? `a ${variable.op} ('${q(variable.name)}')` : JSON.stringify(variable)}`);
+  const g = variable.graph;
+  return g.apply("assign", [variable, g.lift(value)], { mode, serial: g.nodes.length }, name);
+}
+
+/** One fetchable node running all the given updates (tf.group); its value is a scalar 0. */
+export function group(...ops: Node[]): Node {
+  if (ops.length === 0) throw new GraphError("group needs at least one op");
+  const g = graphOf(...ops);
+  return g.apply("group", ops.map((o) => g.lift(o)), { serial: g.nodes.length });
+}
+
+/** The graph's trainable variables in creation order (tf.trainable_variables). */
+export function trainableVariables(graph: Graph): Node[] {
+  return graph.nodes.filter((n) => n.op === "variable" && graph.isTrainable(n));
 }

@@ -64,6 +64,12 @@ export interface GraphOptions {
   seed?: number;
 }
 
+/** Options of graph.variable. */
+export interface VariableOptions {
+  /** False keeps the variable out of trainableVariables() (and so out of optimizers' default lists), as TF's trainable=False; default true. */
+  trainable?: boolean;
+}
+
 /** An append-only computation graph, as TF 1.x's: creation order is a valid execution order. */
 export class Graph {
   /** All nodes, in creation order. */
@@ -72,6 +78,7 @@ export class Graph {
   readonly seed: number;
   private readonly byName = new Map<string, Node>();
   private readonly memo = new Map<string, Node>();
+  private readonly nonTrainable = new Set<number>();
 
   /** An empty graph; `options.seed` is the graph-level seed (an integer, default 0). */
   constructor(options: GraphOptions = {}) {
@@ -88,10 +95,19 @@ export class Graph {
     return this.push("placeholder", [], {}, [...shape], name);
   }
 
-  /** A trainable variable from an explicit value (nested arrays or tensor) or an initializer (without a seed: one derived from the graph's seed and this node's id). */
-  variable(init: NestedArray | Tensor | Initializer, name?: string): Node {
+  /** A variable from an explicit value (nested arrays or tensor) or an initializer (without a seed: one derived from the graph's seed and this node's id); trainable unless `{trainable: false}` (given in place of the name or after it). */
+  variable(init: NestedArray | Tensor | Initializer, name?: string | VariableOptions, options: VariableOptions = {}): Node {
+    if (typeof name === "object" && name !== null) { options = name; name = undefined; }
     const value = initialValue(init, name ?? "variable", derivedSeed(this.seed, this.nodes.length));
-    return this.push("variable", [], {}, [...value.shape], name, value);
+    if (options.trainable !== undefined && typeof options.trainable !== "boolean") throw new GraphError(`variable '${q(name ?? "?")}': trainable must be a boolean, got ${JSON.stringify(options.trainable)}`, name);
+    const node = this.push("variable", [], {}, [...value.shape], name, value);
+    if (options.trainable === false) this.nonTrainable.add(node.id);
+    return node;
+  }
+
+  /** True for a variable made without `{trainable: false}` (TF's trainable collection). */
+  isTrainable(v: Node): boolean {
+    return v.graph === this && v.op === "variable" && !this.nonTrainable.has(v.id);
   }
 
   /** A constant tensor. */

@@ -49,6 +49,7 @@ import { sigmoidCrossEntropyOp } from "./sigmoid-cross-entropy.js";
 import { sparseSoftmaxCrossEntropyOp } from "./sparse-softmax-cross-entropy.js";
 import { oneHotOp } from "./one-hot.js";
 import { l2LossOp } from "./l2-loss.js";
+import { assignOp, groupOp } from "./assign.js";
 import type { OpDef, PublicOpDef } from "./types.js";
 
 /** Ops usable in specs and expr (and the API): each declares its spec attributes, schema text and builder call. */
@@ -112,6 +113,8 @@ export const INTERNAL_OPS = {
   expand_dims: expandDimsOp,
   reshape_like: reshapeLikeOp,
   pad: padOp,
+  assign: assignOp,
+  group: groupOp,
 } as const satisfies Readonly<Record<string, OpDef<never>>>;
 
 /** Every op's shape rule, kernel, gradient rule and JVP rule, by op name. */

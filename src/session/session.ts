@@ -91,17 +91,25 @@ export class Session {
     this.values.set(v.id, t);
   }
 
-  /** Evaluates the fetches with the feed; each needed node is computed once; a null fetch gives null (unlike tf.Session.run, which rejects None). */
+  /**
+   * Evaluates the fetches with the feed; each needed node is computed once; a null fetch gives null (unlike tf.Session.run, which rejects None).
+   * Assigns the fetches need (directly or through a group) are written to their variables after the run: every op of a run
+   * reads the values from before it (TF 1.x without control dependencies), and two writes to one variable leave the later-built one.
+   */
   run<F extends Fetches>(fetches: F, feed: Feed = {}): Fetched<F> {
     const nodes: Node[] = [];
     collect(fetches, nodes);
-    const { plan, tensors } = this.evaluate(nodes, feed);
+    const updates = assignsNeeded(nodes);
+    const { plan, tensors } = this.evaluate([...nodes, ...updates], feed);
     let k = 0;
     const copy = (): Tensor => {
       const t = tensors[plan.fetchSteps[k++]];
       return { shape: [...t.shape], data: Float64Array.from(t.data) };
     };
-    return rebuild(fetches, copy) as Fetched<F>;
+    const result: unknown = rebuild(fetches, copy);
+    // Every op of the run read the variables' values from before it; the writes come after, in creation order.
+    for (const u of updates) this.values.set(u.inputs[0].id, copy());
+    return result as Fetched<F>;
   }
 
   /** @internal Compiles (or reuses) the plan for these fetches and runs it; values of non-fetched steps may be overwritten unless keepAll. */
@@ -161,6 +169,21 @@ export class Session {
   }
 }
 
+
+/** The assign nodes the fetches need, in creation order (the order their writes are applied: the last one wins). */
+function assignsNeeded(nodes: readonly Node[]): Node[] {
+  const seen = new Set<number>();
+  const found: Node[] = [];
+  const stack = [...nodes];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n.id)) continue;
+    seen.add(n.id);
+    if (n.op === "assign") found.push(n);
+    for (const x of n.inputs) if (!seen.has(x.id)) stack.push(x);
+  }
+  return found.sort((a, b) => a.id - b.id);
+}
 
 function collect(f: Fetches, out: Node[]): void {
   if (f === null) return;
