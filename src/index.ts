@@ -42,3 +42,5 @@ export { Saver } from "./train/saver.js";
 export type { Checkpoint } from "./train/saver.js";
 export { GradientDescentOptimizer, MomentumOptimizer, AdamOptimizer } from "./train/optimizers.js";
 export type { AdamOptions, MomentumOptions } from "./train/optimizers.js";
+export { newtonStep, applyStep } from "./train/newton.js";
+export type { NewtonMethod, NewtonOptions, NewtonStep } from "./train/newton.js";

@@ -21,7 +21,7 @@ const PUBLIC = [
   "hessianVectorProduct", "gaussNewtonMatrix",
   "sigmoidCrossEntropyWithLogits", "sparseSoftmaxCrossEntropyWithLogits", "oneHot", "l2Loss", "jacobian",
   "assign", "assignAdd", "assignSub", "group", "trainableVariables", "Saver", "GradientDescentOptimizer",
-  "MomentumOptimizer", "AdamOptimizer",
+  "MomentumOptimizer", "AdamOptimizer", "newtonStep", "applyStep",
 ].sort();
 
 /** Builders that gradients() uses internally: not public, but in hessflow/internal. */
