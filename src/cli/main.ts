@@ -54,6 +54,16 @@ ${HESSIAN_OPTIONS}
       --seed S         seed of the random vectors (default 0): the same seed, the same numbers
       --samples N      random vectors for --trace (default 100) and runs for --density (default 8)
       --json           one JSON document; --svg FILE the density with the extreme eigenvalues marked`,
+  train: `  train SPEC     trains the spec's loss over its Hessian variables with each optimizer from the same start
+      --optimizer O    comma-separated: gd (default), momentum, adam, newton, saddle-free, block-newton, gauss-newton
+      --lr R           learning rate (default: gd and momentum 0.01, adam 0.001, the Newton steps 1); momentum is 0.9
+      --damping D      λ of the Newton steps' (M + λI)⁻¹g (default 0; a singular M takes the pseudo-inverse step)
+      --steps N        steps per optimizer (default 100)
+      --every K        record the Hessian's extreme eigenvalues and inertia every K steps (Lanczos above 1,500 parameters, no inertia)
+      --output NODE    the network output for gauss-newton (or the spec's "curvature": {"output": NODE})
+      --json           one JSON object per line and step: optimizer, step, loss, gradient_norm, step_norm (and eigen)
+      --svg FILE       loss curves on a log scale (and the eigenvalues when recorded)
+      --save FILE      a checkpoint (hessflow.checkpoint/1) of the trained variables after the last optimizer`,
 };
 
 const USAGE = `usage: hessflow <command> SPEC.json [options]
@@ -85,6 +95,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case "graph": return await (await import("./graph.js")).graphCommand(rest, io);
       case "check": return await (await import("./check.js")).checkCommand(rest, io);
       case "spectrum": return await (await import("./spectrum.js")).spectrumCommand(rest, io);
+      case "train": return await (await import("./train.js")).trainCommand(rest, io);
       case undefined:
         io.out(USAGE + "\n");
         return EXIT.user;
