@@ -119,3 +119,26 @@ describe.skipIf(SKIP)("standalone SVG heatmaps in headless Chromium", () => {
     }, 120_000);
   }
 });
+
+describe.skipIf(SKIP)("hessflow train --svg in headless Chromium", () => {
+  it("draws one loss curve per optimizer, in its own colour", async () => {
+    const { main } = await import("../src/cli/main.js");
+    const dir = mkdtempSync(join(tmpdir(), "hessflow-train-svg-"));
+    dirs.push(dir);
+    const file = join(dir, "train.svg");
+    const spec = new URL("../graph-specs/seed-two-layer-linear.json", import.meta.url).pathname;
+    const code = await main(["train", spec, "--optimizer", "gd,newton,saddle-free", "--steps", "10", "--every", "5", "--svg", file], { out: () => {}, err: () => {} });
+    expect(code).toBe(0);
+    const size = /width="(\d+)" height="(\d+)"/.exec(readFileSync(file, "utf8"))!;
+    const shot = await screenshot(file, Number(size[1]), Number(size[2]));
+    // The first three series colours (#1b9e77, #d95f02, #7570b3): pixels close to each must be drawn.
+    const near = ([r, g, b]: number[], [R, G, B]: number[]) => Math.abs(r - R) + Math.abs(g - G) + Math.abs(b - B) < 60;
+    const colours = [[0x1b, 0x9e, 0x77], [0xd9, 0x5f, 0x02], [0x75, 0x70, 0xb3]];
+    const counts = colours.map(() => 0);
+    for (let y = 0; y < shot.height; y++) for (let x = 0; x < shot.width; x++) {
+      const px = rgb(shot, x, y);
+      colours.forEach((c, k) => { if (near(px, c)) counts[k]++; });
+    }
+    for (const c of counts) expect(c).toBeGreaterThan(30);
+  }, 60_000);
+});

@@ -31,7 +31,9 @@ export function trainSvg(name: string, curves: TrainCurve[], opts: { width?: num
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${m.l}" y="20" font-size="14" font-weight="bold">${escapeXml(`${name}: training loss (log scale) per step`)}</text>`,
   ];
-  for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) out.push(`<line x1="${m.l}" y1="${Y(10 ** e).toFixed(1)}" x2="${m.l + W}" y2="${Y(10 ** e).toFixed(1)}" stroke="#e4e4e4"/><text x="${m.l - 6}" y="${(Y(10 ** e) + 4).toFixed(1)}" text-anchor="end">1e${e}</text>`);
+  // A gridline every `every` decades, so that at most about ten are labelled however many decades the losses span.
+  const every = Math.max(1, Math.ceil((Math.floor(hi) - Math.ceil(lo) + 1) / 10));
+  for (let e = every * Math.ceil(Math.ceil(lo) / every); e <= Math.floor(hi); e += every) out.push(`<line x1="${m.l}" y1="${Y(10 ** e).toFixed(1)}" x2="${m.l + W}" y2="${Y(10 ** e).toFixed(1)}" stroke="#e4e4e4"/><text x="${m.l - 6}" y="${(Y(10 ** e) + 4).toFixed(1)}" text-anchor="end">1e${e}</text>`);
   for (const t of niceTicks(0, steps)) if (Number.isInteger(t)) out.push(`<text x="${X(t).toFixed(1)}" y="${m.t + H1 + 16}" text-anchor="middle">${t}</text>`);
   out.push(`<rect x="${m.l}" y="${m.t}" width="${W}" height="${H1}" fill="none" stroke="#888"/>`);
   curves.forEach((c, k) => {
