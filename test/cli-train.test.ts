@@ -1,6 +1,6 @@
 // `hessflow train`: spawned as users run it, on the tutorial's network, tanh-mlp and b-200.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -109,6 +109,51 @@ describe("hessflow train", { timeout: 120_000 }, () => {
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(message);
+  });
+
+  describe("a spec's \"train\" section", () => {
+    const withTrain = (train: unknown): string => {
+      const doc = JSON.parse(readFileSync(SEED, "utf8")) as Record<string, unknown>;
+      const file = join(dir, `train-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify({ ...doc, train }));
+      return file;
+    };
+
+    it("runs with the section's settings", async () => {
+      const r = await cli(["train", withTrain({ optimizer: ["gd", "newton"], lr: 0.02, steps: 5, every: 5 }), "--json"]);
+      expect(r.code).toBe(0);
+      const ls = lines(r);
+      expect(ls.map((l) => `${l.optimizer}:${l.step}`)).toEqual([...["gd", "newton"].flatMap((o) => [0, 1, 2, 3, 4, 5].map((k) => `${o}:${k}`))]);
+      expect(ls.filter((l) => l.eigen).map((l) => `${l.optimizer}:${l.step}`)).toEqual(["gd:0", "gd:5", "newton:0", "newton:5"]);
+      // lr 0.02 from the section, for every optimizer: gd's first step is 0.02·g.
+      expect(ls[0].step_norm!).toBeCloseTo(0.02 * ls[0].gradient_norm, 14);
+    });
+
+    it("the options override it", async () => {
+      const r = await cli(["train", withTrain({ optimizer: ["newton"], lr: 0.5, steps: 50 }), "--optimizer", "gd", "--steps", "3", "--lr", "0.01", "--json"]);
+      expect(r.code).toBe(0);
+      const ls = lines(r);
+      expect(ls.map((l) => `${l.optimizer}:${l.step}`)).toEqual(["gd:0", "gd:1", "gd:2", "gd:3"]);
+      expect(ls[0].step_norm!).toBeCloseTo(0.01 * ls[0].gradient_norm, 14);
+      expect(ls.some((l) => l.eigen)).toBe(false);
+    });
+
+    it.each([
+      [{ steps: -1 }, /\$\.train\.steps/],
+      [{ steps: 2.5 }, /\$\.train\.steps/],
+      [{ optimizer: ["gd", "sgd"] }, /\$\.train\.optimizer\[1\]/],
+      [{ lr: 0 }, /\$\.train\.lr/],
+      [{ damping: -1 }, /\$\.train\.damping/],
+      [{ every: 0 }, /\$\.train\.every/],
+      [{ output: "nope" }, /\$\.train\.output/],
+      [{ stepz: 3 }, /\$\.train/],
+    ])("a bad value %j: one line naming its JSON path, exit 1", async (train, message) => {
+      const r = await cli(["train", withTrain(train)]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    });
   });
 
   it("100 steps of gd, momentum and adam on b-200 complete", async () => {

@@ -70,20 +70,22 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     optimizer: { type: "string" }, lr: { type: "string" }, damping: { type: "string" }, steps: { type: "string" },
     every: { type: "string" }, json: { type: "boolean" }, svg: { type: "string" }, save: { type: "string" }, output: { type: "string" },
   });
-  const names = ((values.optimizer as string | undefined) ?? "gd").split(",").map((s) => s.trim());
-  for (const o of names) if (!(TRAIN_OPTIMIZERS as readonly string[]).includes(o)) usage(`--optimizer: unknown optimizer '${q(o)}' (one or more of ${TRAIN_OPTIMIZERS.join(", ")}, comma-separated)`);
-  const lr = number(values.lr, "--lr", false);
-  const damping = number(values.damping, "--damping", true) ?? 0;
-  const steps = positiveInt(values.steps, "--steps", 100);
-  const every = values.every === undefined ? undefined : positiveInt(values.every, "--every", 1);
   const svg = values.svg as string | undefined, save = values.save as string | undefined;
   if (svg !== undefined && !/\.svg$/i.test(svg)) usage(`--svg must name a .svg file, got '${q(svg)}'`);
   const loaded = loadSpec(readSpecFile(spec));
+  // The spec's "train" section (checked by the schema) gives the defaults; the options override it.
+  const section = loaded.doc.train ?? {};
+  const names = values.optimizer !== undefined ? (values.optimizer as string).split(",").map((s) => s.trim()) : section.optimizer ?? ["gd"];
+  for (const o of names) if (!(TRAIN_OPTIMIZERS as readonly string[]).includes(o)) usage(`--optimizer: unknown optimizer '${q(o)}' (one or more of ${TRAIN_OPTIMIZERS.join(", ")}, comma-separated)`);
+  const lr = number(values.lr, "--lr", false) ?? section.lr;
+  const damping = number(values.damping, "--damping", true) ?? section.damping ?? 0;
+  const steps = positiveInt(values.steps, "--steps", section.steps ?? 100);
+  const every = values.every === undefined ? section.every : positiveInt(values.every, "--every", 1);
   if (!loaded.hessian) usage("train needs the spec to ask for outputs.hessian (its loss ys and the variables xs to train)");
   const { ys: loss, xs } = loaded.hessian;
   if (loss.shape.some((d) => d !== 1)) usage(`train needs a scalar loss: outputs.hessian.ys '${q(loaded.doc.outputs.hessian!.ys)}' has shape ${formatShape(loss.shape)}`);
   for (const x of xs) if (x.op !== "variable") usage(`train: outputs.hessian.xs '${q(x.name)}' is a ${q(x.op)}, not a variable: only variables can be trained`);
-  const outputName = (values.output as string | undefined) ?? loaded.doc.curvature?.output;
+  const outputName = (values.output as string | undefined) ?? section.output ?? loaded.doc.curvature?.output;
   let output: Node | undefined;
   if (names.includes("gauss-newton")) {
     if (outputName === undefined) usage("--optimizer gauss-newton needs --output NODE (the network's output, e.g. the logits) or the spec's \"curvature\": {\"output\": ...}");

@@ -42,6 +42,18 @@ export interface SpecDoc {
   };
   /** Options of the curvature matrices (`hessflow spectrum --curvature gauss-newton`): the network output node. */
   curvature?: { output?: string };
+  /** Settings of `hessflow train` (its options override them). */
+  train?: SpecTrain;
+}
+
+/** A spec's `"train"` section: the same settings as `hessflow train`'s options. */
+export interface SpecTrain {
+  optimizer?: string[];
+  lr?: number;
+  damping?: number;
+  steps?: number;
+  every?: number;
+  output?: string;
 }
 
 /** A spec built into a graph: nodes by spec name, the feed as tensors, and the requested outputs. */

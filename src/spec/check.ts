@@ -147,6 +147,7 @@ export function checkSpec(doc: SpecDoc, options: CheckOptions = {}): SpecCheck {
     o.hessian.xs.forEach((n, i) => ref(n, `$.outputs.hessian.xs[${i}]`));
   }
   if (doc.curvature?.output !== undefined) ref(doc.curvature.output, "$.curvature.output");
+  if (doc.train?.output !== undefined) ref(doc.train.output, "$.train.output");
   if (problems.length) return { problems };
 
   // 7. Build: shape errors, bad initializers, Hessian xs of unknown dims (buildSpec stops at the first).

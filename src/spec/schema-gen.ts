@@ -64,6 +64,54 @@ const DOCUMENT: { [key: string]: Json } = {
         },
       },
     },
+    "train": {
+      "title": "Training",
+      "description": "Settings of `hessflow train` for this spec, the same as its options (which override them); optional.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "optimizer": {
+          "title": "Optimizers",
+          "description": "The optimizers to run, each from the same start, in this order (--optimizer). Default [\"gd\"].",
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "title": "Optimizer",
+            "description": "gd, momentum and adam are tf.train's update rules; newton, saddle-free, block-newton and gauss-newton are newtonStep's curvature steps.",
+            "enum": ["gd", "momentum", "adam", "newton", "saddle-free", "block-newton", "gauss-newton"],
+          },
+        },
+        "lr": {
+          "title": "Learning rate",
+          "description": "The learning rate of every optimizer (--lr). Default: gd and momentum 0.01, adam 0.001, the Newton steps 1.",
+          "type": "number",
+          "exclusiveMinimum": 0,
+        },
+        "damping": {
+          "title": "Damping",
+          "description": "The damping λ of the Newton steps, which solve (M + λI) Δθ = -g (--damping). Default 0.",
+          "type": "number",
+          "minimum": 0,
+        },
+        "steps": {
+          "title": "Steps",
+          "description": "The number of steps of each optimizer (--steps). Default 100.",
+          "type": "integer",
+          "minimum": 1,
+        },
+        "every": {
+          "title": "Eigenvalues every K steps",
+          "description": "Record the Hessian's extreme eigenvalues and inertia every K steps (--every). Default: not recorded.",
+          "type": "integer",
+          "minimum": 1,
+        },
+        "output": {
+          "title": "Network output",
+          "description": "The network's output node (e.g. the logits) for gauss-newton (--output); default the curvature section's output.",
+          "$ref": "#/$defs/nodeName",
+        },
+      },
+    },
   },
 };
 

@@ -8,7 +8,7 @@
 //   $ref (local: "#", "#/$defs/..." or any "#/json/pointer"), type (incl. "integer",
 //   and arrays of types), const, enum, required, properties,
 //   additionalProperties (false or a schema), propertyNames, items, prefixItems,
-//   minItems, maxItems, minLength, maxLength, minimum, maximum, pattern,
+//   minItems, maxItems, minLength, maxLength, minimum, maximum, exclusiveMinimum, pattern,
 //   allOf, anyOf, oneOf, if/then/else, and boolean schemas.
 // Annotations ($schema, $id, $comment, $defs, title, description, default,
 // examples, ...) are ignored. Any other keyword makes validation throw, so a
@@ -34,7 +34,7 @@ interface Issue {
 const ASSERTIONS = new Set([
   "$ref", "type", "const", "enum", "required", "properties", "additionalProperties",
   "propertyNames", "items", "prefixItems", "minItems", "maxItems", "minLength", "maxLength",
-  "minimum", "maximum", "pattern", "allOf", "anyOf", "oneOf", "if", "then", "else",
+  "minimum", "maximum", "exclusiveMinimum", "pattern", "allOf", "anyOf", "oneOf", "if", "then", "else",
 ]);
 const ANNOTATIONS = new Set([
   "$schema", "$id", "$comment", "$defs", "$anchor", "title", "description", "default",
@@ -132,6 +132,9 @@ class Validator {
   private checkNumber(value: number, s: SchemaObject, path: string, issues: Issue[]): void {
     if (typeof s.minimum === "number" && value < s.minimum) {
       issues.push({ path, message: `must be >= ${s.minimum}, got ${value}` });
+    }
+    if (typeof s.exclusiveMinimum === "number" && value <= s.exclusiveMinimum) {
+      issues.push({ path, message: `must be > ${s.exclusiveMinimum}, got ${value}` });
     }
     if (typeof s.maximum === "number" && value > s.maximum) {
       issues.push({ path, message: `must be <= ${s.maximum}, got ${value}` });
