@@ -1,35 +1,23 @@
 // `hessflow spectrum`: spawned as users run it, on b-1k against the JAX reference eigenvalues and exact trace.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureDist, runCli } from "./dist.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const BIN = join(ROOT, "bin", "hessflow.mjs");
 const B1K = join(ROOT, "graph-specs", "b-1k.json");
 const REF = JSON.parse(readFileSync(join(ROOT, "test", "fixtures", "reference", "b-1k.json"), "utf8")) as { hessian_summary: { trace: number; eig_top5: number[]; eig_bottom5: number[] } };
 let dir = "";
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm test` (it builds first)");
+  ensureDist();
   dir = mkdtempSync(join(tmpdir(), "hessflow-spectrum-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, HESSFLOW_DEBUG: "" } });
-    let stdout = "", stderr = "";
-    p.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    p.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 

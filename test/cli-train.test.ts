@@ -1,40 +1,28 @@
 // `hessflow train`: spawned as users run it, on the tutorial's network, tanh-mlp and b-200.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureDist, runCli, type CliRun } from "./dist.js";
 import { loadSpec, readSpecFile, Saver, Session } from "../src/index.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const BIN = join(ROOT, "bin", "hessflow.mjs");
 const SEED = join(ROOT, "graph-specs", "seed-two-layer-linear.json");
 const TANH = join(ROOT, "graph-specs", "tanh-mlp.json");
 let dir = "";
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm test` (it builds first)");
+  ensureDist();
   dir = mkdtempSync(join(tmpdir(), "hessflow-train-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, HESSFLOW_DEBUG: "" } });
-    let stdout = "", stderr = "";
-    p.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    p.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    p.on("error", reject);
-    p.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = runCli;
 
 interface Line { optimizer: string; step: number; loss: number; gradient_norm: number; step_norm: number | null; eigen?: { min: number; max: number; inertia: { negative: number; zero: number; positive: number } | null; method: string } }
 
-const lines = (r: Run) => r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Line);
+const lines = (r: CliRun) => r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Line);
 
 describe("hessflow train", { timeout: 120_000 }, () => {
   it("--json: one object per line and step, each optimizer from the same start; gd decreases the loss", async () => {
