@@ -9,7 +9,7 @@ import { unravel } from "./labels.js";
 export const IGNORED_FIELDS: readonly string[] = ["name", "hessian.mode", "hessian.ms", "hessian.workers"];
 
 /** Fields compared as a whole by equality (the Hessian's flatten order), not as numbers. */
-const LAYOUT_FIELDS = new Set(["hessian.xs"]);
+const LAYOUT_FIELDS: readonly string[] = ["hessian.xs"];
 
 /** The comparison of one field. */
 export interface FieldDiff {
@@ -62,7 +62,7 @@ function walk(a: unknown, b: unknown, path: string, out: FieldDiff[], names: [st
     return;
   }
   const field = path || "(document)";
-  if (LAYOUT_FIELDS.has(path)) {
+  if (LAYOUT_FIELDS.includes(path)) {
     out.push(JSON.stringify(a) === JSON.stringify(b) ? { field, kind: "layout", rel: 0 } : mismatch(field, "the Hessian's variables or their order differ"));
     return;
   }
