@@ -6,6 +6,7 @@
 // checked here to load and run, and points where a kinked function (relu, abs, leaky_relu, elu,
 // maximum, minimum) would sit within 0.02 of its kink are rejected, so finite differences are valid.
 import { loadSpec, Session, type SpecDoc } from "../src/index.js";
+import { mulberry32 } from "../src/internal.js";
 import type { SpecNode } from "../src/spec/load.js";
 
 /** What the generator covers: every tag below appears in the `features` of some seeds (test/random-networks.test.ts counts them). */
@@ -40,25 +41,13 @@ export function randomNetworkSpec(seed: number): SpecDoc {
 /** A random valid network for `seed` with the features it covers; it loads, runs, and keeps kinked functions away from their kinks. */
 export function randomNetwork(seed: number): RandomNetwork {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const rng = prng(seed * 7919 + attempt * 104729 + 1);
+    const rng = mulberry32(seed * 7919 + attempt * 104729 + 1);
     const net = new NetBuilder(rng, seed).build();
     if (net.parameters <= MAX_RANDOM_PARAMETERS && awayFromKinks(net.spec, net.kinks)) {
       return { spec: net.spec, features: net.features, parameters: net.parameters };
     }
   }
   throw new Error(`randomNetwork(${seed}): no valid network in 200 attempts`);
-}
-
-/** mulberry32: a small seeded PRNG giving floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rng = () => number;
