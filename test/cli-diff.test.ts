@@ -148,6 +148,9 @@ describe("hessflow diff", () => {
       const bad = report.fields.filter((f) => f.kind === "mismatch");
       expect(bad).toEqual([expect.objectContaining({ field: `gradients.${gone}`, problem: `missing in ${side}` })]);
       expect(err).toContain(`'gradients.${gone}'`);
+      const text = await hessflow(["diff", file("a.json", x), file("b.json", y)]);
+      expect(text.out).toMatch(new RegExp(`^gradients\\.${gone}\\s+-\\s+MISMATCH: missing in ${side}$`, "m"));
+      expect(text.out).toMatch(new RegExp(`^FAILED: 1 field\\(s\\) do not match, the first gradients\\.${gone}$`, "m"));
     }
   });
 

@@ -59,7 +59,9 @@ function diffText(fa: string, fb: string, r: DiffReport): string {
     `diff A = ${q(fa)}, B = ${q(fb)}: relative difference per field max|A - B| / max(max|A|, max|B|) (0 when both are all zero)`,
     line(head),
     ...rows.map(line),
-    `${r.ok ? "ok" : "FAILED"}: worst field ${q(w.field)}, ${w.kind === "mismatch" ? "a mismatch" : `relative difference ${fmt(w.rel)}`} ${r.ok ? "at or below" : "above"} tol ${fmt(r.tol)}`,
+    w.kind === "mismatch"
+      ? `FAILED: ${r.fields.filter((f) => f.kind === "mismatch").length} field(s) do not match, the first ${q(w.field)}`
+      : `${r.ok ? "ok" : "FAILED"}: worst field ${q(w.field)}, relative difference ${fmt(w.rel)} ${r.ok ? "at or below" : "above"} tol ${fmt(r.tol)}`,
   ].join("\n") + "\n";
 }
 
