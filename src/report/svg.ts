@@ -62,7 +62,14 @@ function rasterUri(input: HessianInput, blk: Int32Array, panel: Panel, scale: nu
   }
   const px = new Uint8Array(res * res * 3);
   pooled.forEach((v, c) => px.set(divergingColor(v, scale), 3 * c));
-  return { uri: "data:image/png;base64," + Buffer.from(encodePng(res, res, px)).toString("base64"), res };
+  return { uri: "data:image/png;base64," + base64(encodePng(res, res, px)), res };
+}
+
+/** Base64 of bytes (btoa: in browsers and in Node alike). */
+function base64(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
 }
 
 /** Variable names to print along an axis, dropping those that would overlap their predecessor. */

@@ -2,7 +2,7 @@
 // (see check.ts) built into a graph, node by node, in dependency order.
 import { flatLayout } from "../autodiff/hessian.js";
 import { GraphError, HessflowError, ResourceError, SpecError } from "../errors.js";
-import { checkMemory, memoryBudget, type MemoryBudget } from "../memory.js";
+import { checkMemory, graphBudget, type MemoryBudget } from "../memory.js";
 import { member, q } from "../messages.js";
 import * as B from "../graph/builders.js";
 import { Graph, type Node } from "../graph/graph.js";
@@ -10,8 +10,8 @@ import type { Initializer } from "../graph/initializers.js";
 import { fromNested, type NestedArray, type Tensor } from "../graph/tensor.js";
 import { isOpName, isPublicOpName, PUBLIC_OPS } from "../ops/registry.js";
 import type { PublicSpec, SpecAttrs } from "../ops/types.js";
-import { dataFeedShape, isDataFeed, readDataFeed, type DataFeed } from "./data.js";
-import { exprRefs, parseExpr, type Expr } from "./expr.js";
+import { dataFeedShape, isDataFeed, readDataFeed, type DataFeed, type DataSource } from "./data.js";
+import { exprRefs, parseExpr, type Expr, type ExprParser } from "./expr.js";
 import { problemError, problemOf } from "./problem.js";
 
 /** One node as written in a spec. */
@@ -72,13 +72,15 @@ export interface LoadedSpec {
 }
 
 /** Options of buildSpec. */
-export interface BuildOptions {
+export interface BuildOptions extends DataSource {
   /** The memory budget for the variables that initializers make (default: memoryBudget()). */
   budget?: MemoryBudget;
   /** Variables made by initializers become placeholders of their shape: nothing is allocated (for checking shapes). */
   shapesOnly?: boolean;
-  /** The directory data-file feeds are relative to (the spec file's; default the working directory). */
-  baseDir?: string;
+  /** mathjs's parser for expr nodes (default: loaded through Node). */
+  parse?: ExprParser;
+  /** The memory budget in bytes of the graph built (GraphOptions.maxBytes; default: memoryBudget()). */
+  maxBytes?: number;
 }
 
 /**
@@ -89,20 +91,20 @@ export interface BuildOptions {
 export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec {
   const byName = new Map<string, { node: SpecNode; index: number; expr?: Expr }>();
   doc.nodes.forEach((node, index) => {
-    if (!byName.has(node.name)) byName.set(node.name, { node, index, expr: node.expr !== undefined ? parseExpr(node.expr, node.name) : undefined });
+    if (!byName.has(node.name)) byName.set(node.name, { node, index, expr: node.expr !== undefined ? parseExpr(node.expr, node.name, options.parse) : undefined });
   });
   const depsOf = new Map<string, string[]>();
   for (const [name, e] of byName) depsOf.set(name, e.expr ? exprRefs(e.expr) : e.node.inputs ?? []);
 
-  const budget = options.budget ?? memoryBudget();
+  const budget = options.budget ?? graphBudget(options);
   // Feeds first: data files are read (with shapesOnly: only their shapes), each checked against the budget.
   const fedTensors = new Map<string, Tensor>();
   const fileShapes = new Map<string, number[]>();
   for (const [name, value] of Object.entries(doc.feed ?? {})) {
     const path = `$.feed${member(name)}`;
     if (!isDataFeed(value)) fedTensors.set(name, fromNested(value, path));
-    else if (options.shapesOnly) fileShapes.set(name, dataFeedShape(value, path, options.baseDir, budget));
-    else fedTensors.set(name, readDataFeed(value, path, options.baseDir, budget));
+    else if (options.shapesOnly) fileShapes.set(name, dataFeedShape(value, path, options, budget));
+    else fedTensors.set(name, readDataFeed(value, path, options, budget));
   }
 
   // A placeholder written without a shape accepts any shape of the fed value's rank.
@@ -111,7 +113,7 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
     return new Array<null>(rank).fill(null);
   };
 
-  const graph = new Graph();
+  const graph = new Graph({ maxBytes: options.maxBytes });
   // Variables made by initializers are allocated here: their bytes count against the budget before each allocation.
   let initBytes = 0;
   const allocate = (name: string, shape: readonly number[]) => {
