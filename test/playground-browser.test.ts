@@ -105,7 +105,8 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     const text = await page.$eval("#result", (e) => e.textContent!);
     expect(text).toContain("indefinite");
     expect(text).toContain("positive semi-definite");
-    expect(text).toContain("2 negative, 0 zero, 9 positive");
+    expect(text).toContain("2 negative, 3 zero, 6 positive"); // the exact H (README, JAX reference)
+    expect(text).toContain("0 negative, 4 zero, 7 positive"); // the tf.hessians blocks
     expect(text).toContain("85.4%");
     expect(text).toContain("the saddle is invisible to it");
     // The exact panel's cells: both signs present, as a saddle's Hessian must have; hatched blocks in the tf panel.

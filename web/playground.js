@@ -43,6 +43,7 @@ let inFlight = false;  // a request is being computed
 let waiting = null;    // the newest request not yet posted: {id, text, file}
 let shown = 0;         // id of the newest outcome drawn (result or problems)
 let file = "editor";
+let loading = false;   // a course spec is being fetched
 
 /** Asks for the current editor text to be computed. */
 function recompute() {
@@ -68,7 +69,7 @@ worker.addEventListener("message", ({ data }) => {
     else drawProblems(data.problems);
   }
   if (waiting) pump();
-  else if (data.id === sent) setState(data.ok ? "ready" : "invalid", data.ok ? `done in ${Math.round(data.view.ms.total)} ms` : `${data.problems.length} problem${data.problems.length === 1 ? "" : "s"}`);
+  else if (data.id === sent && !loading) setState(data.ok ? "ready" : "invalid", data.ok ? `done in ${Math.round(data.view.ms.total)} ms` : `${data.problems.length} problem${data.problems.length === 1 ? "" : "s"}`);
 });
 worker.addEventListener("error", (e) => {
   inFlight = false;
@@ -256,9 +257,19 @@ function sliderRow(target, path, v0) {
 /** Loads a course spec into the editor and computes it. */
 async function loadSpecFile(name) {
   setState("loading", `loading ${name}…`);
-  const response = await fetch(new URL(`../graph-specs/${name}`, import.meta.url));
-  if (!response.ok) { setState("error", `cannot load ${name}: HTTP ${response.status}`); return; }
-  editor.value = await response.text();
+  loading = true;
+  let text;
+  try {
+    const response = await fetch(new URL(`../graph-specs/${name}`, import.meta.url));
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    text = await response.text();
+  } catch (e) {
+    setState("error", `cannot load ${name}: ${e.message}`);
+    return;
+  } finally {
+    loading = false;
+  }
+  editor.value = text;
   file = name;
   buildSliders();
   recompute();
