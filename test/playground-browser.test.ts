@@ -41,14 +41,15 @@ afterAll(async () => {
 }, 60_000);
 
 /** What the page noted while it ran: long main-thread tasks, CSP violations, uncaught errors. */
-interface Watch { longtasks: number[]; violations: string[]; errors: string[] }
+interface Watch { longtasks: number[]; violations: string[]; errors: string[]; shown: number[] }
 
 /** Opens the playground (optionally on one spec) with observers registered before any of its scripts run. */
 async function open(server: { url: string } | undefined, spec?: string): Promise<Page> {
   const page = await browser!.newPage();
   await page.setViewport({ width: 1500, height: 1000, deviceScaleFactor: 1 });
   await page.evaluateOnNewDocument(() => {
-    const w = { longtasks: [] as number[], violations: [] as string[], errors: [] as string[] };
+    const w = { longtasks: [] as number[], violations: [] as string[], errors: [] as string[], shown: [] as number[] };
+    new MutationObserver((ms) => { for (const m of ms) w.shown.push(Number((m.target as HTMLElement).dataset.shown)); }).observe(document, { subtree: true, attributeFilter: ["data-shown"] });
     (globalThis as unknown as { __watch: Watch }).__watch = w;
     new PerformanceObserver((list) => { for (const e of list.getEntries()) w.longtasks.push(e.duration); }).observe({ type: "longtask", buffered: true });
     document.addEventListener("securitypolicyviolation", (e) => w.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
@@ -113,10 +114,10 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     const fills = await page.$$eval(".panel-exact rect[fill^='#']", (rs) => rs.map((r) => r.getAttribute("fill")!));
     expect(fills.length).toBe(121);
     const rgb = (h: string) => [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
-    const red = fills.filter((f) => { const [r, g, b] = rgb(f); return r > b + 40 && r > g + 40; }).length;
-    const blue = fills.filter((f) => { const [r, g, b] = rgb(f); return b > r + 40 && b > g + 20; }).length;
-    expect(red).toBeGreaterThan(10);
-    expect(blue).toBeGreaterThan(10);
+    const red = fills.filter((f) => { const [r, , b] = rgb(f); return r > b; }).length;
+    const blue = fills.filter((f) => { const [r, , b] = rgb(f); return b > r; }).length;
+    expect(red).toBeGreaterThan(20);
+    expect(blue).toBeGreaterThan(20);
     expect(await page.$$eval(".panel-tf rect[fill='url(#hf-hatch)']", (rs) => rs.length)).toBe(4 * 3);
     expect(await page.$$eval("#spectra circle.negative", (cs) => cs.length)).toBe(2);
     if (process.env.HESSFLOW_PLAYGROUND_SCREENSHOT) {
@@ -155,7 +156,7 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     const problems = await page.$$eval("#problems li", (lis) => lis.map((li) => ({ path: (li as HTMLElement).dataset.path, text: li.querySelector(".message")!.textContent })));
     let expected = "";
     try { parseJsonText(broken, "seed-two-layer-linear.json"); } catch (e) { expected = (e as Error).message; }
-    expect(expected).toMatch(/^seed-two-layer-linear\.json:5:18: invalid JSON: /);
+    expect(expected).toMatch(/^seed-two-layer-linear\.json:4:18: invalid JSON: /);
     expect(problems).toEqual([{ path: "$", text: expected }]);
     expect(await matrixRow(page, "b2[0,0]")).toBe(B2_ROW); // the last good result stays
     expect(await page.$eval("#stale-note", (e) => (e as HTMLElement).hidden)).toBe(false);
@@ -221,8 +222,11 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     expect(await page.$eval("#title", (e) => e.textContent)).toBe("b-1k: 1217 parameters");
     const { longtasks } = await watch(page);
     const longest = Math.max(0, ...longtasks);
-    console.log(`playground: longest main-thread task while b-200 and b-1k computed: ${longest.toFixed(0)} ms (${longtasks.length} long tasks)`);
+    console.log(`playground: main-thread tasks over 50 ms while b-200 and b-1k computed: ${longtasks.length}, the longest ${longest.toFixed(0)} ms`);
     expect(longest).toBeLessThan(200);
+    // The observer was listening: a deliberate 120 ms task on the main thread (a timer's) is seen.
+    await page.evaluate(() => new Promise<void>((done) => setTimeout(() => { const t = performance.now(); while (performance.now() - t < 120); done(); }, 0)));
+    await page.waitForFunction(() => (globalThis as unknown as { __watch: Watch }).__watch.longtasks.some((d) => d >= 100), { timeout: 5000 });
     await page.close();
   }, 180_000);
 
@@ -231,20 +235,54 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     await settled(page);
     const before = await loss(page);
     const id = await shownId(page);
-    await page.evaluate(() => {
-      const range = document.querySelector('[data-entry="variable:w1[0,0]"] input[type=range]') as HTMLInputElement;
+    // The range snaps to its steps: the value written into the spec is the one its number field shows.
+    const moved = await page.evaluate(() => {
+      const row = document.querySelector('[data-entry="variable:w1[0,0]"]')!;
+      const range = row.querySelector("input[type=range]") as HTMLInputElement;
       range.value = "0.5";
       range.dispatchEvent(new Event("input", { bubbles: true }));
+      return Number((row.querySelector("input[type=number]") as HTMLInputElement).value);
     });
+    expect(Math.abs(moved - 0.5)).toBeLessThan(0.01);
     expect(await settled(page, id)).toMatch(/^ready/);
     const text = await page.$eval("#editor", (e) => (e as HTMLTextAreaElement).value);
     const doc = JSON.parse(text);
-    expect(doc.nodes.find((n: { name: string }) => n.name === "w1").value[0]).toEqual([0.5, -0.62680877, 0.19602057]);
+    expect(doc.nodes.find((n: { name: string }) => n.name === "w1").value[0]).toEqual([moved, -0.62680877, 0.19602057]);
     const after = await loss(page);
     expect(after).not.toBe(before);
     const seed = specDoc("seed-two-layer-linear.json");
-    seed.nodes.find((n: { name: string }) => n.name === "w1").value[0][0] = 0.5;
+    seed.nodes.find((n: { name: string }) => n.name === "w1").value[0][0] = moved;
+    expect(doc).toEqual(seed); // nothing else in the spec changed
     expect(Number(after)).toBeCloseTo((await inNode(seed)).loss, 8);
+    await page.close();
+  }, 120_000);
+
+  it("the newest edit wins: rapid edits skip the stale ones and draw only newer results", async () => {
+    const page = await open(plain, "b-200.json");
+    await settled(page);
+    const id = await shownId(page);
+    const postedBefore = await page.evaluate(() => Number(document.body.dataset.posted));
+    // Twenty edits in one go (a slider dragged fast): each value is typed into the number field.
+    const last = await page.evaluate(() => {
+      const field = document.querySelector('[data-entry="variable:w1[0,0]"] input[type=number]') as HTMLInputElement;
+      let v = 0;
+      for (let k = 1; k <= 20; k++) {
+        v = k / 10;
+        field.value = String(v);
+        field.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      return v;
+    });
+    expect(await settled(page, id)).toMatch(/^ready/);
+    const posted = (await page.evaluate(() => Number(document.body.dataset.posted))) - postedBefore;
+    expect(posted).toBeGreaterThanOrEqual(1);
+    expect(posted).toBeLessThanOrEqual(2); // the first edit, then only the newest waiting one
+    expect(await shownId(page)).toBe(id + 20);
+    const { shown } = await watch(page);
+    expect(shown).toEqual([...shown].sort((a, b) => a - b)); // never an older result over a newer one
+    const doc = JSON.parse(await page.$eval("#editor", (e) => (e as HTMLTextAreaElement).value));
+    expect(doc.nodes.find((n: { name: string }) => n.name === "w1").value[0][0]).toBe(last);
+    expect(Number(await loss(page))).toBeCloseTo((await inNode(doc)).loss, 8);
     await page.close();
   }, 120_000);
 });

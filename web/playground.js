@@ -42,6 +42,7 @@ let sent = 0;          // id of the last request posted
 let inFlight = false;  // a request is being computed
 let waiting = null;    // the newest request not yet posted: {id, text, file}
 let shown = 0;         // id of the newest outcome drawn (result or problems)
+let posted = 0;        // requests posted to the worker (body[data-posted]; edits made meanwhile are skipped)
 let file = "editor";
 let loading = false;   // a course spec is being fetched
 
@@ -56,6 +57,7 @@ function recompute() {
 function pump() {
   if (inFlight || !waiting) return;
   inFlight = true;
+  document.body.dataset.posted = String(++posted);
   worker.postMessage(waiting);
   waiting = null;
 }
