@@ -2,7 +2,8 @@
 // meets, before anything is allocated. The budget is the tightest of: HESSFLOW_MAX_BYTES if set,
 // else 75% of the machine's memory, of the cgroup (container) memory limit, and of the address space
 // left under `ulimit -v`. Node specifics are read through process.getBuiltinModule (no static
-// `node:` import): where there is no process (a browser), the budget is HESSFLOW_MAX_BYTES or none.
+// `node:` import): where there is no process (a browser), the budget is BROWSER_DEFAULT_BYTES unless
+// the caller sets one (`maxBytes`: budgetOf).
 import { HessflowError, ResourceError } from "./errors.js";
 import { q } from "./messages.js";
 
@@ -19,6 +20,15 @@ interface NodeLike {
   env: Record<string, string | undefined>;
   constrainedMemory?: () => number | undefined;
   getBuiltinModule?: (id: string) => unknown;
+}
+
+/** The budget where no limit can be read (a browser): a 64-bit browser tab's typed arrays and heap fit in it. */
+export const BROWSER_DEFAULT_BYTES = 2 ** 31;
+
+/** The budget a caller sets (the `maxBytes` option); a value that is not a positive number is an error. */
+export function budgetOf(maxBytes: number): MemoryBudget {
+  if (!(typeof maxBytes === "number" && maxBytes > 0)) throw new HessflowError(`maxBytes must be a positive number of bytes, got ${q(String(maxBytes))}`, "maxBytes");
+  return { bytes: maxBytes, source: "maxBytes" };
 }
 
 /** The tightest memory limit this process runs under (see the file comment); a malformed HESSFLOW_MAX_BYTES is an error. */
@@ -42,6 +52,7 @@ export function memoryBudget(): MemoryBudget {
       // No /proc (not Linux): the other limits stand.
     }
   }
+  if (!proc) return { bytes: BROWSER_DEFAULT_BYTES, source: "the default with no Node process (2.1 GB)" };
   if (limits.length === 0) return { bytes: Infinity, source: "no limit known" };
   return limits.reduce((a, b) => (b.bytes < a.bytes ? b : a));
 }
@@ -49,7 +60,7 @@ export function memoryBudget(): MemoryBudget {
 /** The JS heap left for graph objects (under --max-old-space-size), or memoryBudget() when that is tighter or unknown. */
 export function heapBudget(): MemoryBudget {
   const budget = memoryBudget();
-  if (budget.source === "HESSFLOW_MAX_BYTES") return budget;
+  if (budget.source === "HESSFLOW_MAX_BYTES" || budget.source === "maxBytes") return budget;
   const v8 = (globalThis as { process?: NodeLike }).process?.getBuiltinModule?.("node:v8") as { getHeapStatistics(): { heap_size_limit: number; used_heap_size: number } } | undefined;
   if (!v8) return budget;
   const { heap_size_limit: limit, used_heap_size: used } = v8.getHeapStatistics();
@@ -76,7 +87,9 @@ export function formatBytes(bytes: number): string {
 /** Refuses, before allocating, work that needs more than the budget (default: memoryBudget()). */
 export function checkMemory(bytes: number, what: string, budget: MemoryBudget = memoryBudget()): void {
   if (!(bytes <= budget.bytes)) {
-    const limit = budget.source === "HESSFLOW_MAX_BYTES" ? "the limit HESSFLOW_MAX_BYTES sets" : `${budget.source}; set HESSFLOW_MAX_BYTES to change the limit`;
+    const setting = budget.source === "HESSFLOW_MAX_BYTES" || budget.source === "maxBytes";
+    const change = (globalThis as { process?: unknown }).process ? "set HESSFLOW_MAX_BYTES" : "pass maxBytes";
+    const limit = setting ? `the limit ${budget.source} sets` : `${budget.source}; ${change} to change the limit`;
     throw new ResourceError(`${what} needs ${formatBytes(bytes)}, more than the ${formatBytes(budget.bytes)} available (${limit})`);
   }
 }

@@ -51,11 +51,12 @@ describe("the public API", () => {
 describe("the package's exports map", () => {
   beforeAll(() => ensureDist(), 120_000);
 
-  it("names '.', './internal' and './package.json', each with types", () => {
+  it("names '.', './internal', './browser' and './package.json', each with types", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     expect(pkg.exports).toEqual({
       ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
       "./internal": { types: "./dist/internal.d.ts", default: "./dist/internal.js" },
+      "./browser": { types: "./dist/browser.d.ts", default: "./dist/browser/browser.js" },
       "./package.json": "./package.json",
     });
   });

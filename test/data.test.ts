@@ -51,7 +51,7 @@ describe("reading .npy files", () => {
       const n = shape.reduce((a, b) => a * b, 1);
       const data = Float64Array.from({ length: n }, (_, i) => Math.sin(i + 1) * 1e3 + i / 7);
       const file = put(`data/r${shape.length}.npy`, toNpy(data, shape));
-      const t = readNpy({ npy: file }, "$.feed.X", dir);
+      const t = readNpy({ npy: file }, "$.feed.X", { baseDir: dir });
       expect(t.shape).toEqual(shape);
       expect(Array.from(t.data)).toEqual(Array.from(data));
     }
@@ -67,21 +67,21 @@ describe("reading .npy files", () => {
       ["<u2", Uint16Array.from([0, 1, 2, 3, 250, 65535])],
     ];
     for (const [descr, arr] of cases) {
-      const t = readNpy({ npy: put(`data/t${descr.slice(1)}.npy`, npy(descr, [2, 3], bytesOf(arr))) }, "$.feed.X", dir);
+      const t = readNpy({ npy: put(`data/t${descr.slice(1)}.npy`, npy(descr, [2, 3], bytesOf(arr))) }, "$.feed.X", { baseDir: dir });
       expect(t.shape).toEqual([2, 3]);
       expect(Array.from(t.data)).toEqual(Array.from(arr as unknown as ArrayLike<number | bigint>, Number));
     }
     const be = new Uint8Array(16);
     new DataView(be.buffer).setFloat64(0, Math.PI, false);
     new DataView(be.buffer).setFloat64(8, -2.5, false);
-    expect(Array.from(readNpy({ npy: put("data/be.npy", npy(">f8", [2], be)) }, "$", dir).data)).toEqual([Math.PI, -2.5]);
-    const v2 = readNpy({ npy: put("data/v2.npy", npy("<f8", [3], bytesOf(Float64Array.from([1, 2, 3])), { version: 2 })) }, "$", dir);
+    expect(Array.from(readNpy({ npy: put("data/be.npy", npy(">f8", [2], be)) }, "$", { baseDir: dir }).data)).toEqual([Math.PI, -2.5]);
+    const v2 = readNpy({ npy: put("data/v2.npy", npy("<f8", [3], bytesOf(Float64Array.from([1, 2, 3])), { version: 2 })) }, "$", { baseDir: dir });
     expect(Array.from(v2.data)).toEqual([1, 2, 3]);
   });
 
   it("puts Fortran-ordered arrays in C order (rank 2 and 3)", () => {
     // C order [[1, 2, 3], [4, 5, 6]] stored column-major is 1 4 2 5 3 6.
-    const f2 = readNpy({ npy: put("data/f2.npy", npy("<f8", [2, 3], bytesOf(Float64Array.from([1, 4, 2, 5, 3, 6])), { fortran: true })) }, "$", dir);
+    const f2 = readNpy({ npy: put("data/f2.npy", npy("<f8", [2, 3], bytesOf(Float64Array.from([1, 4, 2, 5, 3, 6])), { fortran: true })) }, "$", { baseDir: dir });
     expect(f2.shape).toEqual([2, 3]);
     expect(Array.from(f2.data)).toEqual([1, 2, 3, 4, 5, 6]);
     // Rank 3, shape [2, 3, 4]: element (i, j, k) = 100i + 10j + k, stored with i fastest.
@@ -91,12 +91,12 @@ describe("reading .npy files", () => {
     const c: number[] = [];
     for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) c.push(100 * i + 10 * j + k);
     expect(Array.from(fortranToC(Float64Array.from(fort), shape))).toEqual(c);
-    const f3 = readNpy({ npy: put("data/f3.npy", npy("<i4", shape, bytesOf(Int32Array.from(fort)), { fortran: true })) }, "$", dir);
+    const f3 = readNpy({ npy: put("data/f3.npy", npy("<i4", shape, bytesOf(Int32Array.from(fort)), { fortran: true })) }, "$", { baseDir: dir });
     expect(Array.from(f3.data)).toEqual(c);
   });
 
   it("refuses other dtypes, truncated data, non-finite values and non-npy files, naming the file", () => {
-    const err = (file: string) => { try { readNpy({ npy: file }, "$.feed.X", dir); return ""; } catch (e) { return (e as Error).message; } };
+    const err = (file: string) => { try { readNpy({ npy: file }, "$.feed.X", { baseDir: dir }); return ""; } catch (e) { return (e as Error).message; } };
     expect(err(put("data/c16.npy", npy("<c16", [1], new Uint8Array(16))))).toBe("$.feed.X: data/c16.npy: unsupported dtype '<c16'; expected float64 '<f8' (or float32, int8-64, uint8-64, converted to float64)");
     expect(err(put("data/u.npy", npy("<U3", [1], new Uint8Array(12))))).toMatch(/^\$\.feed\.X: data\/u\.npy: unsupported dtype '<U3'/);
     expect(err(put("data/short.npy", npy("<f8", [4], new Uint8Array(16))))).toBe("$.feed.X: data/short.npy: truncated: shape [4] of '<f8' needs 32 bytes of data, the file has 16");
@@ -110,8 +110,8 @@ describe("reading .npy files", () => {
   it("refuses a file over the memory budget before reading its data (ResourceError)", () => {
     const file = put("data/big.npy", toNpy(new Float64Array(1000), [10, 100]));
     const budget = { bytes: 4000, source: "HESSFLOW_MAX_BYTES" };
-    expect(() => readNpy({ npy: file }, "$.feed.X", dir, budget)).toThrow(ResourceError);
-    expect(() => readNpy({ npy: file }, "$.feed.X", dir, budget)).toThrow("feed $.feed.X (data/big.npy, shape [10, 100] as float64) needs 8.0 KB, more than the 4.0 KB available (the limit HESSFLOW_MAX_BYTES sets)");
+    expect(() => readNpy({ npy: file }, "$.feed.X", { baseDir: dir }, budget)).toThrow(ResourceError);
+    expect(() => readNpy({ npy: file }, "$.feed.X", { baseDir: dir }, budget)).toThrow("feed $.feed.X (data/big.npy, shape [10, 100] as float64) needs 8.0 KB, more than the 4.0 KB available (the limit HESSFLOW_MAX_BYTES sets)");
   });
 });
 
@@ -145,7 +145,7 @@ describe("reading .csv files", () => {
 
   it("refuses a file over the memory budget before reading it", () => {
     const file = put("data/big.csv", "1,2,3\n".repeat(100));
-    expect(() => readCsv({ csv: file }, "$.feed.X", dir, { bytes: 1000, source: "HESSFLOW_MAX_BYTES" })).toThrow(ResourceError);
+    expect(() => readCsv({ csv: file }, "$.feed.X", { baseDir: dir }, { bytes: 1000, source: "HESSFLOW_MAX_BYTES" })).toThrow(ResourceError);
   });
 });
 

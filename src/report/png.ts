@@ -1,4 +1,40 @@
-import { deflateSync, inflateSync } from "node:zlib";
+// PNG encoding and decoding. Node's zlib is reached through process.getBuiltinModule (no static `node:`
+// import): without it (a browser) encodePng writes stored (uncompressed) deflate blocks, the same pixels.
+interface Zlib {
+  deflateSync(data: Uint8Array, options: { level: number }): Uint8Array;
+  inflateSync(data: Uint8Array): Uint8Array;
+}
+
+/** Node's zlib, or undefined where there is no Node. */
+function zlib(): Zlib | undefined {
+  return (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:zlib") as Zlib | undefined;
+}
+
+/** The byte arrays one after another. */
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
+}
+
+/** A zlib stream of stored (uncompressed) deflate blocks: what any PNG reader inflates, with no compressor. */
+export function storedZlib(data: Uint8Array): Uint8Array {
+  const MAX = 65535;
+  const blocks = Math.max(1, Math.ceil(data.length / MAX));
+  const out = new Uint8Array(2 + blocks * 5 + data.length + 4);
+  out.set([0x78, 0x01]);
+  let at = 2;
+  for (let b = 0; b < blocks; b++) {
+    const part = data.subarray(b * MAX, (b + 1) * MAX);
+    out.set([b === blocks - 1 ? 1 : 0, part.length & 0xff, part.length >>> 8, ~part.length & 0xff, (~part.length >>> 8) & 0xff], at);
+    out.set(part, at + 5);
+    at += 5 + part.length;
+  }
+  let a = 1, c = 0;
+  for (const x of data) { a = (a + x) % 65521; c = (c + a) % 65521; }
+  new DataView(out.buffer).setUint32(at, ((c << 16) | a) >>> 0);
+  return out;
+}
 
 /** A decoded 8-bit PNG: `channels` bytes per pixel (3 = RGB, 4 = RGBA), rows top to bottom. */
 export interface DecodedPng {
@@ -28,7 +64,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
-  out.set(Buffer.from(type, "latin1"), 4);
+  out.set(Array.from(type, (ch) => ch.charCodeAt(0)), 4);
   out.set(data, 8);
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
@@ -45,8 +81,8 @@ export function encodePng(width: number, height: number, pixels: Uint8Array, cha
   v.setUint32(0, width);
   v.setUint32(4, height);
   ihdr.set([8, channels === 3 ? 2 : 6, 0, 0, 0], 8);
-  const parts = [SIGNATURE, chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw, { level: 9 })), chunk("IEND", new Uint8Array(0))];
-  return Uint8Array.from(Buffer.concat(parts));
+  const parts = [SIGNATURE, chunk("IHDR", ihdr), chunk("IDAT", zlib()?.deflateSync(raw, { level: 9 }) ?? storedZlib(raw)), chunk("IEND", new Uint8Array(0))];
+  return concat(parts);
 }
 
 /** Paeth predictor from the PNG spec. */
@@ -63,7 +99,7 @@ export function decodePng(bytes: Uint8Array): DecodedPng {
   const idat: Uint8Array[] = [];
   for (let pos = 8; pos < bytes.length; ) {
     const len = view.getUint32(pos);
-    const type = Buffer.from(bytes.subarray(pos + 4, pos + 8)).toString("latin1");
+    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
     const data = bytes.subarray(pos + 8, pos + 8 + len);
     if (type === "IHDR") {
       width = view.getUint32(pos + 8);
@@ -75,7 +111,9 @@ export function decodePng(bytes: Uint8Array): DecodedPng {
     else if (type === "IEND") break;
     pos += 12 + len;
   }
-  const raw = inflateSync(Buffer.concat(idat));
+  const z = zlib();
+  if (!z) throw new Error("decoding a PNG needs Node's zlib");
+  const raw = z.inflateSync(concat(idat));
   const stride = width * channels;
   const out = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {

@@ -67,6 +67,13 @@ function rasterPixels(input: HessianInput, blk: Int32Array, panel: Panel, scale:
   return { px, res };
 }
 
+/** Base64 of bytes (btoa: in browsers and in Node alike). */
+function base64(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
 /** Variable names to print along an axis, dropping those that would overlap their predecessor. */
 function axisLabels(xs: VariableBlock[], n: number, size: number, minGap: (name: string) => number): { name: string; at: number }[] {
   const out: { name: string; at: number }[] = [];
@@ -132,7 +139,7 @@ export function heatmapsSvg(input: HessianInput, report?: CompareReport, opts: H
     } else {
       const { px, res } = rasterPixels(input, blk, panel, scale, maxRaster);
       if (opts.raster) out.push(`<foreignObject x="0" y="0" width="${P}" height="${P}">${opts.raster(res, px)}</foreignObject>`);
-      else out.push(`<image x="0" y="0" width="${P}" height="${P}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${Buffer.from(encodePng(res, res, px)).toString("base64")}"/>`);
+      else out.push(`<image x="0" y="0" width="${P}" height="${P}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${base64(encodePng(res, res, px))}"/>`);
       if (res < n) out.push(`<text x="${P / 2}" y="${P + 16}" text-anchor="middle" font-size="10" fill="#666">${n}&#215;${n} pooled to ${res}&#215;${res} (largest |entry| per pixel)</text>`);
     }
     if (panel === "tf") {

@@ -10,8 +10,8 @@ import type { Initializer } from "../graph/initializers.js";
 import { fromNested, type NestedArray, type Tensor } from "../graph/tensor.js";
 import { isOpName, isPublicOpName, PUBLIC_OPS } from "../ops/registry.js";
 import type { PublicSpec, SpecAttrs } from "../ops/types.js";
-import { dataFeedShape, isDataFeed, readDataFeed, type DataFeed } from "./data.js";
-import { exprRefs, parseExpr, type Expr } from "./expr.js";
+import { dataFeedShape, isDataFeed, readDataFeed, type DataFeed, type DataSource } from "./data.js";
+import { exprRefs, parseExpr, type Expr, type ExprParser } from "./expr.js";
 import { problemError, problemOf } from "./problem.js";
 
 /** One node as written in a spec. */
@@ -72,13 +72,13 @@ export interface LoadedSpec {
 }
 
 /** Options of buildSpec. */
-export interface BuildOptions {
+export interface BuildOptions extends DataSource {
   /** The memory budget for the variables that initializers make (default: memoryBudget()). */
   budget?: MemoryBudget;
   /** Variables made by initializers become placeholders of their shape: nothing is allocated (for checking shapes). */
   shapesOnly?: boolean;
-  /** The directory data-file feeds are relative to (the spec file's; default the working directory). */
-  baseDir?: string;
+  /** mathjs's parser for expr nodes (default: loaded through Node). */
+  parse?: ExprParser;
 }
 
 /**
@@ -89,7 +89,7 @@ export interface BuildOptions {
 export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec {
   const byName = new Map<string, { node: SpecNode; index: number; expr?: Expr }>();
   doc.nodes.forEach((node, index) => {
-    if (!byName.has(node.name)) byName.set(node.name, { node, index, expr: node.expr !== undefined ? parseExpr(node.expr, node.name) : undefined });
+    if (!byName.has(node.name)) byName.set(node.name, { node, index, expr: node.expr !== undefined ? parseExpr(node.expr, node.name, options.parse) : undefined });
   });
   const depsOf = new Map<string, string[]>();
   for (const [name, e] of byName) depsOf.set(name, e.expr ? exprRefs(e.expr) : e.node.inputs ?? []);
@@ -101,8 +101,8 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
   for (const [name, value] of Object.entries(doc.feed ?? {})) {
     const path = `$.feed${member(name)}`;
     if (!isDataFeed(value)) fedTensors.set(name, fromNested(value, path));
-    else if (options.shapesOnly) fileShapes.set(name, dataFeedShape(value, path, options.baseDir, budget));
-    else fedTensors.set(name, readDataFeed(value, path, options.baseDir, budget));
+    else if (options.shapesOnly) fileShapes.set(name, dataFeedShape(value, path, options, budget));
+    else fedTensors.set(name, readDataFeed(value, path, options, budget));
   }
 
   // A placeholder written without a shape accepts any shape of the fed value's rank.

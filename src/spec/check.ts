@@ -2,10 +2,11 @@
 // first): duplicate names, unknown names (in inputs, in expr, in feed and outputs), cycles, feeds,
 // and finally the shape errors that only building the graph can find.
 import { HessflowError, ResourceError } from "../errors.js";
+import type { MemoryBudget } from "../memory.js";
 import { didYouMean, member } from "../messages.js";
 import { fromNested } from "../graph/tensor.js";
-import { dataFeedShape, dataFile, isDataFeed } from "./data.js";
-import { exprRefs, parseExpr, type Expr } from "./expr.js";
+import { dataFeedShape, dataFile, isDataFeed, type DataSource } from "./data.js";
+import { exprRefs, parseExpr, type Expr, type ExprParser } from "./expr.js";
 import { compilePlan } from "../session/plan.js";
 import { buildSpec, detail, SPEC_OP_ARITY, type LoadedSpec, type SpecDoc, type SpecNode } from "./build.js";
 import { problemOf, type SpecProblem as SchemaProblem } from "./problem.js";
@@ -58,7 +59,7 @@ export function checkSpec(doc: SpecDoc, options: CheckOptions = {}): SpecCheck {
     const entry = byName.get(node.name);
     if (node.expr !== undefined) {
       try {
-        const e = parseExpr(node.expr, node.name);
+        const e = parseExpr(node.expr, node.name, options.parse);
         if (entry?.index === index) entry.expr = e;
         for (const msg of exprCallProblems(e)) at(`$.nodes[${index}].expr`, node.name, msg);
       } catch (err) {
@@ -112,7 +113,7 @@ export function checkSpec(doc: SpecDoc, options: CheckOptions = {}): SpecCheck {
     let shape: readonly number[];
     try {
       // A data file: its shape from the .npy header alone (a .csv file is parsed); a missing or malformed file is a problem here.
-      shape = isDataFeed(value) ? dataFeedShape(value, path, options.baseDir) : fromNested(value, "value").shape;
+      shape = isDataFeed(value) ? dataFeedShape(value, path, options) : fromNested(value, "value").shape;
     } catch (err) {
       if (!(err instanceof HessflowError) || err instanceof ResourceError) throw err;
       const p = problemOf(err);
@@ -154,13 +155,13 @@ export function checkSpec(doc: SpecDoc, options: CheckOptions = {}): SpecCheck {
   // Huge initialised variables are not allocated until their shapes have been checked.
   const initElements = doc.nodes.reduce((sum, n) => sum + (n.op === "variable" && n.init && Array.isArray(n.init.shape) ? n.init.shape.reduce((a, b) => a * b, 1) : 0), 0);
   try {
-    const baseDir = options.baseDir;
-    const shapes = options.values === false || initElements > SHAPES_FIRST_ELEMENTS ? buildSpec(doc, { shapesOnly: true, baseDir }) : undefined;
+    const { baseDir, files, parse, budget } = options;
+    const shapes = options.values === false || initElements > SHAPES_FIRST_ELEMENTS ? buildSpec(doc, { shapesOnly: true, baseDir, files, parse, budget }) : undefined;
     if (shapes) {
       const fed = fedShapeProblem(shapes, byName);
       if (fed || options.values === false) return fed ? { problems: [fed] } : { problems, loaded: shapes };
     }
-    const loaded = buildSpec(doc, { baseDir });
+    const loaded = buildSpec(doc, { baseDir, files, parse, budget });
     const fed = shapes ? undefined : fedShapeProblem(loaded, byName);
     return fed ? { problems: [fed] } : { problems, loaded };
   } catch (err) {
@@ -173,11 +174,13 @@ export function checkSpec(doc: SpecDoc, options: CheckOptions = {}): SpecCheck {
 }
 
 /** Options of checkSpec. */
-export interface CheckOptions {
+export interface CheckOptions extends DataSource {
   /** false: check without allocating variable values (initialised variables stand in as placeholders); the spec returned is for shapes only. */
   values?: boolean;
-  /** The directory data-file feeds are relative to (the spec file's; default the working directory). */
-  baseDir?: string;
+  /** mathjs's parser for expr nodes (default: loaded through Node). */
+  parse?: ExprParser;
+  /** The memory budget for feeds and initialised variables (default: memoryBudget()). */
+  budget?: MemoryBudget;
 }
 
 /** Above this many initialised variable elements, shapes are checked before the values are allocated. */

@@ -56,6 +56,14 @@ function node<T>(id: string): T {
   return mod as T;
 }
 
+/** Where data-file feeds come from: files on disk resolved against baseDir (Node), or their bytes supplied by the caller, keyed by the path as the spec writes it (a browser: see loadSpecAsync). */
+export interface DataSource {
+  /** The directory data-file feeds are relative to (the spec file's; default the working directory). */
+  baseDir?: string;
+  /** The files' bytes by the path the spec gives; when set, nothing is read from disk. */
+  files?: ReadonlyMap<string, Uint8Array>;
+}
+
 /** Where a data feed's file is: its path resolved against baseDir (the spec's directory; default the working directory). */
 export function resolveDataPath(file: string, baseDir?: string): string {
   const path = node<PathMod>("node:path");
@@ -64,19 +72,23 @@ export function resolveDataPath(file: string, baseDir?: string): string {
 
 /** An open data file: reads by position, closed by close(). */
 interface Opened {
-  fd: number;
   size: number;
   read(pos: number, len: number): Uint8Array;
   close(): void;
 }
 
-function open(feed: DataFeed, where: string, baseDir: string | undefined): Opened {
-  const fs = node<Fs>("node:fs");
+function open(feed: DataFeed, where: string, source: DataSource): Opened {
   const file = dataFile(feed);
   const fail = (why: string) => problemError(where, undefined, `cannot read ${q(file)}: ${why}`);
+  if (source.files) {
+    const bytes = source.files.get(file);
+    if (!bytes) throw fail("its bytes were not supplied");
+    return { size: bytes.length, read: (pos, len) => bytes.subarray(pos, pos + len), close: () => {} };
+  }
+  const fs = node<Fs>("node:fs");
   let fd: number;
   try {
-    fd = fs.openSync(resolveDataPath(file, baseDir), "r");
+    fd = fs.openSync(resolveDataPath(file, source.baseDir), "r");
   } catch (e) {
     throw fail(fsReason(e));
   }
@@ -86,7 +98,6 @@ function open(feed: DataFeed, where: string, baseDir: string | undefined): Opene
     throw fail("it is a directory");
   }
   return {
-    fd,
     size: stat.size,
     read(pos, len) {
       const buf = new Uint8Array(len);
@@ -169,8 +180,8 @@ function npyType(descr: string): { size: number; get: (v: DataView, off: number)
 }
 
 /** The shape of an .npy feed, from its header alone (the data's size is checked against the file's). */
-export function npyShape(feed: NpyFeed, where: string, baseDir?: string): number[] {
-  const f = open(feed, where, baseDir);
+export function npyShape(feed: NpyFeed, where: string, source: DataSource = {}): number[] {
+  const f = open(feed, where, source);
   try {
     return npyHead(f, feed, where).header.shape;
   } finally {
@@ -196,8 +207,8 @@ function npyHead(f: Opened, feed: NpyFeed, where: string) {
 }
 
 /** Reads an .npy feed as a float64 tensor in C order; refuses (ResourceError) before reading when it would not fit in the budget. */
-export function readNpy(feed: NpyFeed, where: string, baseDir?: string, budget?: MemoryBudget): Tensor {
-  const f = open(feed, where, baseDir);
+export function readNpy(feed: NpyFeed, where: string, source: DataSource = {}, budget?: MemoryBudget): Tensor {
+  const f = open(feed, where, source);
   try {
     const { header, type, count } = npyHead(f, feed, where);
     checkMemory(count * 8, `feed ${where} (${q(feed.npy)}, shape [${header.shape.join(", ")}] as float64)`, budget);
@@ -291,8 +302,8 @@ function range(r: [number, number] | undefined, n: number, key: string, what: st
 }
 
 /** Reads a .csv feed; refuses (ResourceError) before reading a file whose numbers could exceed the budget (at most one per 2 bytes of text, 8 bytes each). */
-export function readCsv(feed: CsvFeed, where: string, baseDir?: string, budget?: MemoryBudget): Tensor {
-  const f = open(feed, where, baseDir);
+export function readCsv(feed: CsvFeed, where: string, source: DataSource = {}, budget?: MemoryBudget): Tensor {
+  const f = open(feed, where, source);
   try {
     checkMemory(f.size * 5, `feed ${where} (${q(feed.csv)}, ${formatBytes(f.size)} of text: up to 4 times that as float64)`, budget);
     const text = new TextDecoder("utf-8").decode(f.read(0, f.size));
@@ -303,11 +314,11 @@ export function readCsv(feed: CsvFeed, where: string, baseDir?: string, budget?:
 }
 
 /** Reads a data feed (npy or csv) as a float64 tensor; `where` is its JSON path (`$.feed.X`). */
-export function readDataFeed(feed: DataFeed, where: string, baseDir?: string, budget?: MemoryBudget): Tensor {
-  return "npy" in feed ? readNpy(feed, where, baseDir, budget) : readCsv(feed, where, baseDir, budget);
+export function readDataFeed(feed: DataFeed, where: string, source: DataSource = {}, budget?: MemoryBudget): Tensor {
+  return "npy" in feed ? readNpy(feed, where, source, budget) : readCsv(feed, where, source, budget);
 }
 
 /** The shape of a data feed without loading an .npy file's data (a .csv file is parsed). */
-export function dataFeedShape(feed: DataFeed, where: string, baseDir?: string, budget?: MemoryBudget): number[] {
-  return "npy" in feed ? npyShape(feed, where, baseDir) : readCsv(feed, where, baseDir, budget).shape as number[];
+export function dataFeedShape(feed: DataFeed, where: string, source: DataSource = {}, budget?: MemoryBudget): number[] {
+  return "npy" in feed ? npyShape(feed, where, source) : readCsv(feed, where, source, budget).shape as number[];
 }

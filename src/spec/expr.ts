@@ -1,6 +1,5 @@
 // Expression nodes: "reduce_mean(squared_difference(h2, Y)) / 2", parsed with mathjs's parser and
 // mapped onto the same builders a programmer calls. As in TF, * is elementwise; matmul(a, b) is the matrix product.
-import { createRequire } from "node:module";
 import type { MathNode } from "mathjs";
 import { SpecError } from "../errors.js";
 import { q } from "../messages.js";
@@ -23,8 +22,11 @@ const OPERATORS: Record<string, string> = { add: "add", subtract: "subtract", mu
 /** Deepest nesting an expression may have (parentheses, calls and operator chains): deeper ones should be split into nodes. */
 export const MAX_EXPR_DEPTH = 200;
 
-/** Parses an expression node's text; errors (SpecError, `where` the node) say what is wrong, the caller adds where. */
-export function parseExpr(text: string, node: string): Expr {
+/** mathjs's `parse` (text to a mathjs tree): on Node loaded when first needed; a browser passes it in (loadSpecAsync imports mathjs only for specs with expr nodes). */
+export type ExprParser = (text: string) => MathNode;
+
+/** Parses an expression node's text with `parser` (default: mathjs loaded through Node); errors (SpecError, `where` the node) say what is wrong, the caller adds where. */
+export function parseExpr(text: string, node: string, parser?: ExprParser): Expr {
   // Nesting is bounded before parsing (mathjs's parser and the walks below recurse once per level).
   let open = 0, deepest = 0;
   for (const c of text) {
@@ -34,7 +36,7 @@ export function parseExpr(text: string, node: string): Expr {
   if (deepest > MAX_EXPR_DEPTH) throw tooDeep(node, `${deepest} levels of brackets`);
   let tree: MathNode;
   try {
-    tree = mathjsParse()(text);
+    tree = (parser ?? nodeMathjsParse(node))(text);
   } catch (e) {
     if (e instanceof RangeError) throw tooDeep(node, "too many levels");
     throw new SpecError(`cannot parse expr "${q(text)}": ${q((e as Error).message)}`, node);
@@ -114,7 +116,10 @@ function convert(n: MathNode, node: string): Expr {
   }
 }
 
-/** mathjs's expression parser, loaded on first use (it is large; specs without expr nodes never load it; Node's module cache keeps it). */
-function mathjsParse(): (text: string) => MathNode {
-  return (createRequire(import.meta.url)("mathjs") as typeof import("mathjs")).parse;
+/** mathjs's expression parser, loaded through Node on first use (it is large; specs without expr nodes never load it; Node's module cache keeps it). Without Node it must be passed in. */
+function nodeMathjsParse(node: string): ExprParser {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.("node:module") as { createRequire(url: string): (id: string) => unknown } | undefined;
+  if (!mod) throw new SpecError("expr nodes need mathjs's parser: load the spec with loadSpecAsync (hessflow/browser), which imports it", node);
+  return (mod.createRequire(import.meta.url)("mathjs") as typeof import("mathjs")).parse;
 }

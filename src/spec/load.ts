@@ -1,7 +1,6 @@
 // Loading a spec: read the file, parse its JSON (with line and column on errors), check it against the
-// JSON Schema and semantically (every problem `validate` reports), then build the graph.
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+// JSON Schema and semantically (every problem `validate` reports), then build the graph. Node's fs and
+// path (readSpecFile only) are reached through process.getBuiltinModule: a browser can import this file.
 import { SpecError } from "../errors.js";
 import { member, q } from "../messages.js";
 import type { LoadedSpec } from "./build.js";
@@ -27,9 +26,13 @@ export function specBaseDir(doc: unknown, options: { baseDir?: string } = {}): s
 
 /** Reads and parses a spec file; a missing file or broken JSON is a SpecError naming the file (and line and column). Data-file feeds of the document are relative to the file's directory. */
 export function readSpecFile(path: string): unknown {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = proc?.getBuiltinModule?.("node:fs") as typeof import("node:fs") | undefined;
+  const { dirname, resolve } = (proc?.getBuiltinModule?.("node:path") ?? {}) as typeof import("node:path");
+  if (!fs) throw new SpecError(`cannot read ${q(path)}: no file system here (pass the parsed document to loadSpec)`, path);
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = fs.readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : code ?? (e as Error).message;
@@ -54,7 +57,7 @@ export function specProblems(doc: unknown, options: CheckOptions = {}): { proble
 }
 
 /** Options of loadSpec. */
-export interface LoadOptions {
+export interface LoadOptions extends Omit<CheckOptions, "values"> {
   /** The directory data-file feeds are relative to (default: the spec file's directory when the document came from readSpecFile, else the working directory). */
   baseDir?: string;
 }

@@ -14,9 +14,9 @@
 // examples, ...) are ignored. Any other keyword makes validation throw, so a
 // schema edit cannot be silently ignored.
 
-import { readFileSync } from "node:fs";
 import { closest, cut, member } from "../messages.js";
 import type { SpecProblem } from "./problem.js";
+import { generateSchema } from "./schema-gen.js";
 
 /** One schema violation (a SpecProblem). */
 export type SchemaProblem = SpecProblem;
@@ -56,10 +56,9 @@ export function validateAgainstSchema(doc: unknown, schema: object): SchemaProbl
   return problems;
 }
 
-/** Read and parse schema/hessflow.graph-1.schema.json from the package root (works from both src/spec and dist/spec). */
+/** The spec schema, generated from the op registry: the same as schema/hessflow.graph-1.schema.json (test/registry.test.ts checks the committed file is current), with no file to read. */
 export function loadSchema(): object {
-  const url = new URL("../../schema/hessflow.graph-1.schema.json", import.meta.url);
-  return JSON.parse(readFileSync(url, "utf8")) as object;
+  return generateSchema();
 }
 
 class Validator {

@@ -1,0 +1,13 @@
+// hessflow's public API for a web page or a Web Worker: the platform-neutral list in src/core.ts, plus
+// loadSpecAsync (fetches a spec's data files, imports mathjs only for expr nodes) and the compare report's
+// SVG and HTML. No worker threads (Hessians run on the calling thread), no file output, no readSpecFile.
+// scripts/build-browser.mjs copies the compiled modules to dist/browser/ with mathjs vendored as ESM.
+export * from "./core.js";
+export { loadSpecAsync } from "./spec/load-async.js";
+export type { AsyncLoadOptions } from "./spec/load-async.js";
+export { specProblems, schemaProblems, formatProblem } from "./spec/load.js";
+export type { LoadOptions, SpecProblem } from "./spec/load.js";
+export { heatmapsSvg, spectraSvg } from "./report/svg.js";
+export { reportHtml } from "./report/html.js";
+export { budgetOf } from "./memory.js";
+export type { MemoryBudget } from "./memory.js";
