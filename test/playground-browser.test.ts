@@ -123,6 +123,8 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     expect(red).toBeGreaterThan(20);
     expect(blue).toBeGreaterThan(20);
     expect(await page.$$eval(".panel-tf rect[fill='url(#hf-hatch)']", (rs) => rs.length)).toBe(4 * 3);
+    // In the table too: all but the 6² + 2² + 2² + 1² entries of the diagonal blocks are never computed by tf.hessians.
+    expect(await page.$$eval("#matrix td.dropped", (tds) => tds.length)).toBe(121 - 36 - 4 - 4 - 1);
     expect(await page.$$eval("#spectra circle.negative", (cs) => cs.length)).toBe(2);
     if (process.env.HESSFLOW_PLAYGROUND_SCREENSHOT) {
       await page.setViewport({ width: 1500, height: 1180, deviceScaleFactor: 1 });

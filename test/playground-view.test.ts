@@ -1,9 +1,11 @@
 // What the playground's worker computes (src/playground/view.ts), in Node: the tutorial's numbers, validate's
 // problems for broken or wrong specs, the refusals, and the heatmap pixels handed to the page's canvases (the
 // same pixels as the PNG that `hessflow compare --svg` embeds).
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { validateFile } from "../src/cli/validate.js";
 import { playgroundView, hashBits, type PlaygroundView } from "../src/playground/view.js";
@@ -97,5 +99,35 @@ describe("the playground's view of a spec", () => {
       expect(r.problems).toHaveLength(1);
       expect(r.problems[0].line).toMatch(/^\$: node '.+' \(.+\) produced [+-]Infinity: the page cannot compare a Hessian of non-finite numbers$/);
     }
+  });
+});
+
+describe("npm run playground (scripts/playground.mjs)", () => {
+  const script = fileURLToPath(new URL("../scripts/playground.mjs", import.meta.url));
+
+  it("serves the page, the compiled library and the course specs, and prints the URL", async () => {
+    const child = spawn(process.execPath, [script, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => { out += d; if (out.includes("\n")) resolve(out); });
+        child.on("exit", (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const m = /^hessflow playground: (http:\/\/127\.0\.0\.1:\d+\/web\/) {2}\(Ctrl-C stops it\)\n$/.exec(line);
+      expect(m, line).not.toBeNull();
+      const page = await fetch(m![1]);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<script type="module" src="playground.js"></script>');
+      for (const path of ["playground.js", "worker.js", "playground.css", "../graph-specs/b-200.json", "../dist/playground/view.js"]) {
+        expect((await fetch(new URL(path, m![1]))).status, path).toBe(200);
+      }
+    } finally {
+      child.kill();
+    }
+  }, 30_000);
+
+  it("a bad --port is one line and exit 1", () => {
+    const r = spawnSync(process.execPath, [script, "--port", "http"], { encoding: "utf8" });
+    expect([r.status, r.stdout, r.stderr]).toEqual([1, "", "hessflow playground: --port must be an integer from 0 to 65535, got 'http'\n"]);
   });
 });

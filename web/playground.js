@@ -164,13 +164,12 @@ function drawBlocks(v) {
   })]));
 }
 
-/** The Hessian's entries with lines between the variable blocks. */
+/** The Hessian's entries with lines between the variable blocks; entries tf.hessians never computes are hatched. */
 function drawMatrix(m) {
   const ends = new Set(m.blockEnds);
-  drawTable($("matrix"), ["", ...m.labels], m.rows.map((row, i) => {
-    const cells = [el("th", m.labels[i]), ...row.map((s, j) => el("td", s, ends.has(j) ? "end" : ""))];
-    return cells;
-  }));
+  const block = m.labels.map((_, i) => m.blockEnds.findIndex((e) => i <= e));
+  const cls = (i, j) => [ends.has(j) ? "end" : "", block[i] === block[j] ? "" : "dropped"].join(" ").trim();
+  drawTable($("matrix"), ["", ...m.labels], m.rows.map((row, i) => [el("th", m.labels[i]), ...row.map((s, j) => el("td", s, cls(i, j)))]));
   const trs = $("matrix").querySelectorAll("tr");
   m.rows.forEach((_, i) => { if (ends.has(i)) trs[i + 1].classList.add("end"); });
   m.labels.forEach((_, j) => { if (ends.has(j)) trs[0].children[j + 1].classList.add("end"); });
