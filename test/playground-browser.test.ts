@@ -177,25 +177,26 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     let id = await shownId(page);
     await typeText(page, broken);
     expect(await settled(page, id)).toMatch(/^invalid/);
-    const problems = await page.$$eval("#problems li", (lis) => lis.map((li) => ({ path: (li as HTMLElement).dataset.path, text: li.querySelector(".message")!.textContent })));
+    const problems = await page.$$eval("#problems li", (lis) => lis.map((li) => ({ path: (li as HTMLElement).dataset.path, text: (li as HTMLElement).dataset.line })));
     let expected = "";
     try { parseJsonText(broken, "seed-two-layer-linear.json"); } catch (e) { expected = (e as Error).message; }
     expect(expected).toMatch(/^seed-two-layer-linear\.json:4:18: invalid JSON: /);
     expect(problems).toEqual([{ path: "$", text: expected }]);
+    expect(await page.$eval("#problems li", (li) => li.textContent)).toBe(`$ ${expected}`);
     expect(await matrixRow(page, "b2[0,0]")).toBe(B2_ROW); // the last good result stays
     expect(await page.$eval("#stale-note", (e) => (e as HTMLElement).hidden)).toBe(false);
 
     // A document that parses but is wrong: the same problems, paths and lines as `hessflow validate` on a file.
-    const wrong = good.replace('"op":"matmul","inputs":["w1","X"]', '"op":"matmull","inputs":["w1","X"]').replace('"ys":"L"', '"ys":"LL"');
+    const wrong = good.replace('"op":"matmul","inputs":["w1","X"]', '"op":"matmul","inputs":["w1","XX"]').replace('"ys":"L"', '"ys":"LL"');
     const dir = mkdtempSync(join(tmpdir(), "hessflow-playground-"));
     dirs.push(dir);
     writeFileSync(join(dir, "wrong.json"), wrong);
     const v = validateFile(join(dir, "wrong.json"));
-    expect(v.problems.length).toBeGreaterThanOrEqual(1);
+    expect(v.problems.length).toBeGreaterThanOrEqual(2);
     id = await shownId(page);
     await typeText(page, wrong);
     expect(await settled(page, id)).toMatch(/^invalid/);
-    const listed = await page.$$eval("#problems li", (lis) => lis.map((li) => [(li as HTMLElement).dataset.path, li.querySelector(".message")!.textContent]));
+    const listed = await page.$$eval("#problems li", (lis) => lis.map((li) => [(li as HTMLElement).dataset.path, li.textContent]));
     const { formatProblem } = await import("../src/spec/load.js");
     expect(listed).toEqual(v.problems.map((p) => [p.path, formatProblem(p)]));
     expect(await matrixRow(page, "b2[0,0]")).toBe(B2_ROW);

@@ -93,9 +93,11 @@ function setState(state, text) {
 function drawProblems(problems) {
   const list = $("problems");
   list.replaceChildren(...problems.map((p) => {
+    // The line as validate prints it; its leading JSON path (if any) set in code.
     const li = el("li", undefined, "problem");
-    li.append(el("code", p.path, "path"), " ", el("span", p.line, "message"));
-    li.dataset.path = p.path;
+    const rest = p.line.startsWith(p.path) ? p.line.slice(p.path.length) : ` ${p.line}`;
+    li.append(el("code", p.path, "path"), el("span", rest, "message"));
+    Object.assign(li.dataset, { path: p.path, line: p.line });
     return li;
   }));
   list.hidden = false;
