@@ -313,5 +313,8 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     expect(doc.nodes.find((n: { name: string }) => n.name === "w1").value[0][0]).toBe(last);
     expect(Number(await loss(page))).toBeCloseTo((await inNode(doc)).loss, 8);
     await page.close();
+    // Offline: nothing the pages and their workers fetched in this file came from anywhere but the local servers.
+    expect(requested.length).toBeGreaterThan(20);
+    expect(requested.filter((u) => !u.startsWith(plain!.url) && !u.startsWith(strict!.url))).toEqual([]);
   }, 120_000);
 });
