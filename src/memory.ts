@@ -31,6 +31,11 @@ export function budgetOf(maxBytes: number): MemoryBudget {
   return { bytes: maxBytes, source: "maxBytes" };
 }
 
+/** The budget for work on a graph: its maxBytes when set (new Graph({maxBytes})), else memoryBudget(). */
+export function graphBudget(graph: { readonly maxBytes?: number } | undefined): MemoryBudget {
+  return graph?.maxBytes !== undefined ? budgetOf(graph.maxBytes) : memoryBudget();
+}
+
 /** The tightest memory limit this process runs under (see the file comment); a malformed HESSFLOW_MAX_BYTES is an error. */
 export function memoryBudget(): MemoryBudget {
   const proc = (globalThis as { process?: NodeLike }).process;
@@ -52,7 +57,7 @@ export function memoryBudget(): MemoryBudget {
       // No /proc (not Linux): the other limits stand.
     }
   }
-  if (!proc) return { bytes: BROWSER_DEFAULT_BYTES, source: "the default with no Node process (2.1 GB)" };
+  if (!proc) return { bytes: BROWSER_DEFAULT_BYTES, source: "the default budget outside Node" };
   if (limits.length === 0) return { bytes: Infinity, source: "no limit known" };
   return limits.reduce((a, b) => (b.bytes < a.bytes ? b : a));
 }

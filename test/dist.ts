@@ -41,3 +41,10 @@ export function runCli(args: string[]): Promise<CliRun> {
     p.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** Builds dist/ (ensureDist) and then dist/browser/ (scripts/build-browser.mjs: fast, and a no-op when it is current). */
+export async function ensureBrowserBuild(): Promise<void> {
+  ensureDist();
+  const { buildBrowser } = (await import(join(ROOT, "scripts", "build-browser.mjs"))) as { buildBrowser(): { files: string[] } };
+  buildBrowser();
+}

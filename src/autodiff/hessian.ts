@@ -4,7 +4,7 @@ import { GraphError } from "../errors.js";
 import { concat, reshape, slice } from "../graph/builders.js";
 import type { Node } from "../graph/graph.js";
 import { formatShape, isStatic, sizeOf } from "../graph/shape.js";
-import { checkMemory, heapBudget } from "../memory.js";
+import { checkMemory, graphBudget, heapBudget } from "../memory.js";
 import { gradients } from "./gradients.js";
 import { q } from "../messages.js";
 
@@ -35,7 +35,7 @@ export function flatten(tensors: Node[]): Node {
 export function hessian(ys: Node, xs: Node[]): Node {
   const layout = flatLayout(xs);
   const n = layout.reduce((s, e) => s + e.size, 0);
-  checkMemory(n * n * 8, `the ${n}×${n} Hessian`);
+  checkMemory(n * n * 8, `the ${n}×${n} Hessian`, graphBudget(ys.graph));
   const flatGrads = flatten(gradients(ys, xs, { unconnected: "zero" }));
   const rows: Node[] = [];
   const graph = flatGrads.graph;
@@ -44,7 +44,7 @@ export function hessian(ys: Node, xs: Node[]): Node {
     const dgi = gradients(slice(flatGrads, [i], [1]), xs, { unconnected: "zero" });
     rows.push(reshape(flatten(dgi), [1, n]));
     // The graph grows by about as many nodes per row as the first row took: refuse before building the rest.
-    if (i === 0) checkMemory(n * (graph.nodes.length - before) * BYTES_PER_ROW_NODE, `the row-by-row Hessian graph (about ${n * (graph.nodes.length - before)} nodes for ${n} rows)`, heapBudget());
+    if (i === 0) checkMemory(n * (graph.nodes.length - before) * BYTES_PER_ROW_NODE, `the row-by-row Hessian graph (about ${n * (graph.nodes.length - before)} nodes for ${n} rows)`, graph.maxBytes !== undefined ? graphBudget(graph) : heapBudget());
   }
   return concat(rows, 0);
 }
@@ -53,7 +53,7 @@ export function hessian(ys: Node, xs: Node[]): Node {
 export function hessians(ys: Node, xs: Node[]): Node[] {
   return xs.map((x) => {
     const [entry] = flatLayout([x]);
-    checkMemory(entry.size * entry.size * 8, `tf.hessians' ${entry.size}×${entry.size} block for '${q(x.name)}'`);
+    checkMemory(entry.size * entry.size * 8, `tf.hessians' ${entry.size}×${entry.size} block for '${q(x.name)}'`, graphBudget(ys.graph));
     const flatGrad = flatten(gradients(ys, [x], { unconnected: "zero" }));
     const rows: Node[] = [];
     for (let i = 0; i < entry.size; i++) {

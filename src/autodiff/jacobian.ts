@@ -4,7 +4,7 @@ import { GraphError } from "../errors.js";
 import { concat, reshape, slice, zeros } from "../graph/builders.js";
 import type { Node } from "../graph/graph.js";
 import { formatShape, isStatic, sizeOf } from "../graph/shape.js";
-import { checkMemory } from "../memory.js";
+import { checkMemory, graphBudget } from "../memory.js";
 import { gradients } from "./gradients.js";
 import { flatLayout } from "./hessian.js";
 import { q } from "../messages.js";
@@ -14,7 +14,7 @@ export function jacobian(y: Node, xs: Node[]): Node[] {
   if (!isStatic(y.shape)) throw new GraphError(`jacobian: '${q(y.name)}' has unknown dims ${formatShape(y.shape)}; its number of rows must be known when the graph is built`, y.name);
   const layout = flatLayout(xs);
   const m = sizeOf(y.shape), n = layout.reduce((s, e) => s + e.size, 0);
-  checkMemory(m * n * 8, `the ${m}×${n} Jacobian`);
+  checkMemory(m * n * 8, `the ${m}×${n} Jacobian`, graphBudget(y.graph));
   const yShape = y.shape;
   const flatY = reshape(y, [-1]);
   const rows: Node[][] = layout.map(() => []);

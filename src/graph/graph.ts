@@ -6,6 +6,7 @@ import { formatShape, isStatic, sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
 import { toTensor } from "./tensor.js";
 import { derivedSeed, initialValue, type Initializer } from "./initializers.js";
+import { budgetOf, graphBudget } from "../memory.js";
 import { q } from "../messages.js";
 
 /** Outputs of at most this many elements are computed when built if all inputs are constants. */
@@ -62,6 +63,8 @@ export type NodeLike = Node | number | NestedArray;
 export interface GraphOptions {
   /** The graph-level seed (tf.set_random_seed), an integer; default 0, so that runs are reproducible. */
   seed?: number;
+  /** The memory budget in bytes for work on this graph (variables, Hessians, plans, scratch memory): refused before allocating above it. Default: HESSFLOW_MAX_BYTES or the machine's limits on Node, 2 GiB in a browser. */
+  maxBytes?: number;
 }
 
 /** Options of graph.variable. */
@@ -76,6 +79,8 @@ export class Graph {
   readonly nodes: Node[] = [];
   /** The graph-level seed: an initializer without a seed of its own draws from a seed derived from it and the variable's node id. */
   readonly seed: number;
+  /** The memory budget in bytes set by GraphOptions.maxBytes (undefined: the default budget). */
+  readonly maxBytes: number | undefined;
   private readonly byName = new Map<string, Node>();
   private readonly memo = new Map<string, Node>();
   private readonly nonTrainable = new Set<number>();
@@ -85,6 +90,8 @@ export class Graph {
     const seed = options.seed ?? 0;
     if (!Number.isInteger(seed)) throw new GraphError(`Graph: seed must be an integer, got ${JSON.stringify(seed)}`);
     this.seed = seed;
+    if (options.maxBytes !== undefined) budgetOf(options.maxBytes);
+    this.maxBytes = options.maxBytes;
   }
 
   /** A value fed at run time; null dims are unknown until then (TF's None). */
@@ -98,7 +105,7 @@ export class Graph {
   /** A variable from an explicit value (nested arrays or tensor) or an initializer (without a seed: one derived from the graph's seed and this node's id); trainable unless `{trainable: false}` (given in place of the name or after it). */
   variable(init: NestedArray | Tensor | Initializer, name?: string | VariableOptions, options: VariableOptions = {}): Node {
     if (typeof name === "object" && name !== null) { options = name; name = undefined; }
-    const value = initialValue(init, name ?? "variable", derivedSeed(this.seed, this.nodes.length));
+    const value = initialValue(init, name ?? "variable", derivedSeed(this.seed, this.nodes.length), graphBudget(this));
     if (options.trainable !== undefined && typeof options.trainable !== "boolean") throw new GraphError(`variable '${q(name ?? "?")}': trainable must be a boolean, got ${JSON.stringify(options.trainable)}`, name);
     const node = this.push("variable", [], {}, [...value.shape], name, value);
     if (options.trainable === false) this.nonTrainable.add(node.id);

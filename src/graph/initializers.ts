@@ -1,5 +1,5 @@
 import { GraphError } from "../errors.js";
-import { checkMemory } from "../memory.js";
+import { checkMemory, type MemoryBudget } from "../memory.js";
 import { sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
 import { checkTensor, fromNested, isTensorLike } from "./tensor.js";
@@ -36,7 +36,7 @@ export function derivedSeed(graphSeed: number, opId: number): number {
 }
 
 /** The tensor an initializer (or explicit value) produces; `defaultSeed` serves when the initializer has no seed; errors name the variable. */
-export function initialValue(init: NestedArray | Tensor | Initializer, name: string, defaultSeed = 0): Tensor {
+export function initialValue(init: NestedArray | Tensor | Initializer, name: string, defaultSeed = 0, budget?: MemoryBudget): Tensor {
   if (typeof init === "number" || Array.isArray(init)) return fromNested(init, `variable '${q(name)}'`);
   if (typeof init === "object" && init !== null && !("type" in init) && isTensorLike(init)) return checkTensor(init, `variable '${q(name)}'`, name);
   const given = init as Initializer | { type: "randomNormal" | "glorotUniform" };
@@ -45,7 +45,7 @@ export function initialValue(init: NestedArray | Tensor | Initializer, name: str
   const shape = spec.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new GraphError(`variable '${q(name)}': initializer needs a shape of non-negative integers`, name);
   // Refused before allocating when the values alone would not fit (the spec loader also counts all variables together).
-  checkMemory(sizeOf(shape) * 8, `variable '${q(name)}' (shape [${shape.join(", ")}])`);
+  checkMemory(sizeOf(shape) * 8, `variable '${q(name)}' (shape [${shape.join(", ")}])`, budget);
   const data = new Float64Array(sizeOf(shape));
   const seed = "seed" in spec ? spec.seed : undefined;
   if (seed !== undefined && !Number.isInteger(seed)) throw new GraphError(`variable '${q(name)}': initializer seed must be an integer, got ${JSON.stringify(seed)}`, name);

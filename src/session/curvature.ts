@@ -7,7 +7,7 @@ import { flatLayout, type FlatEntry } from "../autodiff/hessian.js";
 import { Node } from "../graph/graph.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { Workspace } from "../kernels/workspace.js";
-import { checkMemory, memoryBudget } from "../memory.js";
+import { checkMemory, graphBudget, type MemoryBudget } from "../memory.js";
 import { q } from "../messages.js";
 import { TangentContext } from "./executor.js";
 import { dependentXs } from "./hessian-options.js";
@@ -81,6 +81,11 @@ export class CurvatureEngine {
   private readonly sentJobs: number[] = [];
   private lastLocalJobId = 0;
   private jobIds = new WeakMap<Plan, number>();
+
+  /** @internal The memory budget of the session's graph. */
+  get budget(): MemoryBudget {
+    return graphBudget(this.session.graph);
+  }
 
   constructor(private readonly session: Session, private readonly workspace: Workspace, private readonly pool: WorkerPool | undefined) {
     pool?.retain();
@@ -194,11 +199,11 @@ export class CurvatureEngine {
     if (!pool) return 1;
     const planElements = job.plan.slotSizes.reduce((s, v) => s + v, 0);
     const perThread = 8 * (planElements + 4 * DEFAULT_BATCH * Math.max(1, ...job.plan.slotSizes)) + 16e6;
-    const fitting = Math.max(1, Math.floor(memoryBudget().bytes / perThread));
+    const fitting = Math.max(1, Math.floor(this.budget.bytes / perThread));
     const n = job.layout.reduce((s, e) => s + e.size, 0);
     const wanted = requested !== "auto" ? Math.min(requested, pool.cores)
       : count * planElements > (pool.running > 0 ? RUNNING_WORKER_WORK : NEW_WORKER_WORK) && count >= 8 ? Math.min(2, pool.cores) : 1;
-    return Math.max(1, Math.min(wanted, fitting, count, Math.max(1, Math.floor(memoryBudget().bytes / (16 * n * count)))));
+    return Math.max(1, Math.min(wanted, fitting, count, Math.max(1, Math.floor(this.budget.bytes / (16 * n * count)))));
   }
 
   /** Runs the plan keeping all forward values, and copies them: the operator keeps its point even if the session runs the same plan elsewhere. */
@@ -265,7 +270,7 @@ class Operator implements CurvatureOperator {
     const k = count ?? vectors.length / n;
     if (!(Number.isInteger(k) && k >= 1)) throw new GraphError(`${this.kind} products: count must be a positive integer, got ${count ?? `${vectors.length}/${n}`}`, "count");
     if (vectors.length !== k * n) throw new GraphError(`${this.kind} products: ${k} vector(s) of n = ${n} need ${k * n} numbers, got ${vectors.length}`, "vectors");
-    checkMemory(2 * k * n * 8, `${k} curvature products of size ${n}`);
+    checkMemory(2 * k * n * 8, `${k} curvature products of size ${n}`, this.engine.budget);
     return k;
   }
 }
@@ -291,7 +296,7 @@ function dependsOn(node: Node, of: Node): boolean {
 export function gaussNewtonMatrix(session: Session, loss: Node, output: Node, xs: Node[], feed: Feed): Promise<GaussNewtonResult> {
   const op = session.curvatureOperator(loss, xs, feed, { kind: "gauss-newton", output });
   const n = op.n;
-  checkMemory(n * n * 8, `the ${n}×${n} Gauss–Newton matrix`);
+  checkMemory(n * n * 8, `the ${n}×${n} Gauss–Newton matrix`, graphBudget(session.graph));
   const matrix = new Float64Array(n * n);
   const BLOCK = 64;
   for (let c0 = 0; c0 < n; c0 += BLOCK) {

@@ -7,7 +7,7 @@ import { flatLayout, hessian, type FlatEntry } from "../autodiff/hessian.js";
 import type { Node } from "../graph/graph.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { Workspace } from "../kernels/workspace.js";
-import { memoryBudget } from "../memory.js";
+import { graphBudget } from "../memory.js";
 import { checkHessianMemory, checkHessianOptions, dependentXs, type HessianOptions, type HessianResult } from "./hessian-options.js";
 import { batchSize, chooseThreads } from "./hessian-sizing.js";
 import type { Plan } from "./plan.js";
@@ -37,7 +37,7 @@ export class HessianEngine {
   async compute(y: Node, xs: Node[], feed: Feed, options: HessianOptions = {}): Promise<HessianResult> {
     checkHessianOptions(options);
     const mode = options.mode ?? "batched";
-    const budget = memoryBudget();
+    const budget = graphBudget(this.session.graph);
     checkHessianMemory(xs, mode, budget);
     const graphs = this.derivativeGraphs(y, xs);
     if (mode === "rows") return this.rowByRow(y, xs, graphs, feed);

@@ -2,7 +2,7 @@
 import { GraphError } from "../errors.js";
 import { flatLayout, type FlatEntry } from "../autodiff/hessian.js";
 import type { Node } from "../graph/graph.js";
-import { checkMemory, memoryBudget, type MemoryBudget } from "../memory.js";
+import { checkMemory, graphBudget, type MemoryBudget } from "../memory.js";
 
 /** How to compute a Hessian. */
 export type HessianMode = "rows" | "batched";
@@ -47,7 +47,7 @@ function show(v: unknown): string {
  * Refuses, before anything is computed, a Hessian whose matrices cannot fit in memory: the n×n result,
  * and a second n×n copy where the mode makes one (rows: the plan's output buffer; dependent xs: the columns).
  */
-export function checkHessianMemory(xs: Node[], mode: HessianMode = "batched", budget: MemoryBudget = memoryBudget()): void {
+export function checkHessianMemory(xs: Node[], mode: HessianMode = "batched", budget: MemoryBudget = graphBudget(xs[0]?.graph)): void {
   const n = flatLayout(xs).reduce((s, e) => s + e.size, 0);
   const copies = mode === "rows" || dependentXs(xs) ? 2 : 1;
   checkMemory(copies * n * n * 8, `the ${n}×${n} Hessian${copies > 1 ? " (two copies in this mode)" : ""}`, budget);

@@ -1,7 +1,7 @@
 // Compile: keep only what the fetches need, put it in creation order (a valid execution order),
 // resolve every shape for the fed sizes, and assign reusable buffers by liveness.
 import { FeedError, HessflowError } from "../errors.js";
-import { checkMemory } from "../memory.js";
+import { checkMemory, graphBudget } from "../memory.js";
 import type { Node } from "../graph/graph.js";
 import { formatShape, sizeOf } from "../graph/shape.js";
 import { OPS } from "../ops/registry.js";
@@ -125,7 +125,7 @@ export function compilePlan(fetches: readonly Node[], feedShapes: ReadonlyMap<nu
     if (lastUse[i] === i) release(i);
   });
   const bytes = slotSizes.reduce((s, n) => s + n, 0) * 8;
-  checkMemory(bytes, `running ${fetches.length === 1 ? `'${q(fetches[0].name)}'` : `${fetches.length} fetches`}`);
+  checkMemory(bytes, `running ${fetches.length === 1 ? `'${q(fetches[0].name)}'` : `${fetches.length} fetches`}`, graphBudget(fetches[0]?.graph));
 
   const steps: Step[] = order.map((n, i) => ({
     op: n.op, name: n.name, attrs: n.attrs, inputs: n.inputs.map((x) => index.get(x.id)!), shape: shapes[i], slot: slots[i], alias: alias[i],

@@ -1,5 +1,6 @@
 // Session = compile + run, as TF 1.x's tf.Session: fetches may be a node, an array or a nested
 // object of nodes, and the result has the same structure.
+import { graphBudget } from "../memory.js";
 import { FeedError, GraphError } from "../errors.js";
 import { Node } from "../graph/graph.js";
 import type { Graph } from "../graph/graph.js";
@@ -37,11 +38,13 @@ export class Session {
   private readonly values = new Map<number, Tensor>();
   private readonly cache = new Map<string, Compiled>();
   /** Scratch memory of the kernels the session's tangent passes call. */
-  private readonly workspace = new Workspace();
+  private readonly workspace: Workspace;
   private engine: HessianEngine | undefined;
   private curvature: CurvatureEngine | undefined;
 
-  constructor(readonly graph: Graph, private readonly options: SessionOptions = {}) {}
+  constructor(readonly graph: Graph, private readonly options: SessionOptions = {}) {
+    this.workspace = new Workspace(graph.maxBytes !== undefined ? graphBudget(graph) : undefined);
+  }
 
   /** The exact Hessian of sum(y) (y need not be a scalar, as in tf.hessians) over all of xs, as numbers. */
   hessian(y: Node, xs: Node[], feed: Feed, options: HessianOptions = {}): Promise<HessianResult> {

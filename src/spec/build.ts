@@ -2,7 +2,7 @@
 // (see check.ts) built into a graph, node by node, in dependency order.
 import { flatLayout } from "../autodiff/hessian.js";
 import { GraphError, HessflowError, ResourceError, SpecError } from "../errors.js";
-import { checkMemory, memoryBudget, type MemoryBudget } from "../memory.js";
+import { checkMemory, graphBudget, type MemoryBudget } from "../memory.js";
 import { member, q } from "../messages.js";
 import * as B from "../graph/builders.js";
 import { Graph, type Node } from "../graph/graph.js";
@@ -79,6 +79,8 @@ export interface BuildOptions extends DataSource {
   shapesOnly?: boolean;
   /** mathjs's parser for expr nodes (default: loaded through Node). */
   parse?: ExprParser;
+  /** The memory budget in bytes of the graph built (GraphOptions.maxBytes; default: memoryBudget()). */
+  maxBytes?: number;
 }
 
 /**
@@ -94,7 +96,7 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
   const depsOf = new Map<string, string[]>();
   for (const [name, e] of byName) depsOf.set(name, e.expr ? exprRefs(e.expr) : e.node.inputs ?? []);
 
-  const budget = options.budget ?? memoryBudget();
+  const budget = options.budget ?? graphBudget(options);
   // Feeds first: data files are read (with shapesOnly: only their shapes), each checked against the budget.
   const fedTensors = new Map<string, Tensor>();
   const fileShapes = new Map<string, number[]>();
@@ -111,7 +113,7 @@ export function buildSpec(doc: SpecDoc, options: BuildOptions = {}): LoadedSpec 
     return new Array<null>(rank).fill(null);
   };
 
-  const graph = new Graph();
+  const graph = new Graph({ maxBytes: options.maxBytes });
   // Variables made by initializers are allocated here: their bytes count against the budget before each allocation.
   let initBytes = 0;
   const allocate = (name: string, shape: readonly number[]) => {

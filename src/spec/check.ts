@@ -2,7 +2,6 @@
 // first): duplicate names, unknown names (in inputs, in expr, in feed and outputs), cycles, feeds,
 // and finally the shape errors that only building the graph can find.
 import { HessflowError, ResourceError } from "../errors.js";
-import type { MemoryBudget } from "../memory.js";
 import { didYouMean, member } from "../messages.js";
 import { fromNested } from "../graph/tensor.js";
 import { dataFeedShape, dataFile, isDataFeed, type DataSource } from "./data.js";
@@ -155,13 +154,13 @@ export function checkSpec(doc: SpecDoc, options: CheckOptions = {}): SpecCheck {
   // Huge initialised variables are not allocated until their shapes have been checked.
   const initElements = doc.nodes.reduce((sum, n) => sum + (n.op === "variable" && n.init && Array.isArray(n.init.shape) ? n.init.shape.reduce((a, b) => a * b, 1) : 0), 0);
   try {
-    const { baseDir, files, parse, budget } = options;
-    const shapes = options.values === false || initElements > SHAPES_FIRST_ELEMENTS ? buildSpec(doc, { shapesOnly: true, baseDir, files, parse, budget }) : undefined;
+    const { baseDir, files, parse, maxBytes } = options;
+    const shapes = options.values === false || initElements > SHAPES_FIRST_ELEMENTS ? buildSpec(doc, { shapesOnly: true, baseDir, files, parse, maxBytes }) : undefined;
     if (shapes) {
       const fed = fedShapeProblem(shapes, byName);
       if (fed || options.values === false) return fed ? { problems: [fed] } : { problems, loaded: shapes };
     }
-    const loaded = buildSpec(doc, { baseDir, files, parse, budget });
+    const loaded = buildSpec(doc, { baseDir, files, parse, maxBytes });
     const fed = shapes ? undefined : fedShapeProblem(loaded, byName);
     return fed ? { problems: [fed] } : { problems, loaded };
   } catch (err) {
@@ -179,8 +178,8 @@ export interface CheckOptions extends DataSource {
   values?: boolean;
   /** mathjs's parser for expr nodes (default: loaded through Node). */
   parse?: ExprParser;
-  /** The memory budget for feeds and initialised variables (default: memoryBudget()). */
-  budget?: MemoryBudget;
+  /** The memory budget in bytes of the spec's graph (GraphOptions.maxBytes): feeds, variables, Hessians (default: memoryBudget()). */
+  maxBytes?: number;
 }
 
 /** Above this many initialised variable elements, shapes are checked before the values are allocated. */

@@ -3,7 +3,7 @@
 // the spec has expr nodes. The same checks and messages as loadSpec; a file that cannot be fetched is a
 // SpecError naming the feed's JSON path.
 import { ResourceError } from "../errors.js";
-import { budgetOf, checkMemory } from "../memory.js";
+import { checkMemory, graphBudget } from "../memory.js";
 import { member, q } from "../messages.js";
 import { dataFile, isDataFeed } from "./data.js";
 import type { ExprParser } from "./expr.js";
@@ -16,16 +16,13 @@ export interface AsyncLoadOptions extends Omit<LoadOptions, "files" | "baseDir">
   baseUrl?: string | URL;
   /** Reads a data file's bytes given its path as the spec writes it (default: fetch() relative to baseUrl). */
   readFile?: (path: string) => Promise<Uint8Array>;
-  /** The memory budget in bytes for feeds and initialised variables (default: memoryBudget()). */
-  maxBytes?: number;
 }
 
 /** Checks and builds a spec like loadSpec, first fetching its data-file feeds and, for expr nodes, importing mathjs. */
 export async function loadSpecAsync(doc: unknown, options: AsyncLoadOptions = {}): Promise<LoadedSpec> {
   const { baseUrl, readFile, maxBytes, ...rest } = options;
-  const budget = rest.budget ?? (maxBytes === undefined ? undefined : budgetOf(maxBytes));
   // A document the schema rejects gets loadSpec's message, with nothing fetched.
-  if (schemaProblems(doc).length) return loadSpec(doc, { ...rest, budget });
+  if (schemaProblems(doc).length) return loadSpec(doc, { ...rest, maxBytes });
   const spec = doc as { nodes: { expr?: string }[]; feed?: Record<string, unknown> };
   const read = readFile ?? ((path: string) => fetchBytes(path, baseUrl, maxBytes));
   const files = new Map<string, Uint8Array>();
@@ -40,7 +37,7 @@ export async function loadSpecAsync(doc: unknown, options: AsyncLoadOptions = {}
     }
   }
   const parse = rest.parse ?? (spec.nodes.some((n) => n.expr !== undefined) ? await importMathjs() : undefined);
-  return loadSpec(doc, { ...rest, budget, files, parse });
+  return loadSpec(doc, { ...rest, maxBytes, files, parse });
 }
 
 /** mathjs's parser, imported on demand (the browser build maps "mathjs" to its vendored copy). */
@@ -54,8 +51,8 @@ async function fetchBytes(path: string, baseUrl: string | URL | undefined, maxBy
   const base = baseUrl ?? (globalThis as { location?: { href: string } }).location?.href;
   const url = base === undefined ? new URL(path) : new URL(path, base);
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`HTTP ${response.status} from ${url.href}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}${response.statusText ? ` (${response.statusText})` : ""}`);
   const size = Number(response.headers.get("content-length"));
-  if (maxBytes !== undefined && Number.isFinite(size)) checkMemory(size, `data file ${q(path)}`, budgetOf(maxBytes));
+  if (response.headers.has("content-length") && Number.isFinite(size)) checkMemory(size, `data file ${q(path)}`, graphBudget({ maxBytes }));
   return new Uint8Array(await response.arrayBuffer());
 }

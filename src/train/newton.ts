@@ -5,7 +5,7 @@
 import { GraphError } from "../errors.js";
 import type { Node } from "../graph/graph.js";
 import { tensor } from "../graph/tensor.js";
-import { checkMemory } from "../memory.js";
+import { checkMemory, graphBudget, type MemoryBudget } from "../memory.js";
 import { q } from "../messages.js";
 import { symmetricEigenProjector } from "../curvature/eigen.js";
 import { blockDiagonalOperator, type LinearOperator } from "../curvature/operator.js";
@@ -106,9 +106,9 @@ export async function conjugateGradient(op: LinearOperator, b: Float64Array, opt
 }
 
 /** The dense block (offset, size) of an operator: its products with the identity's columns of that block, in blocks of 64. */
-async function denseBlock(op: LinearOperator, offset: number, size: number): Promise<Float64Array> {
+async function denseBlock(op: LinearOperator, offset: number, size: number, budget: MemoryBudget): Promise<Float64Array> {
   const n = op.n;
-  checkMemory(size * size * 8 + Math.min(size, 64) * n * 16, `the ${size}×${size} curvature block`);
+  checkMemory(size * size * 8 + Math.min(size, 64) * n * 16, `the ${size}×${size} curvature block`, budget);
   const out = new Float64Array(size * size);
   for (let c0 = 0; c0 < size; c0 += 64) {
     const k = Math.min(64, size - c0);
@@ -148,7 +148,7 @@ export async function newtonStep(session: Session, loss: Node, xs: Node[], feed:
     const x = new Float64Array(n), values: number[] = [];
     let pseudo = false;
     for (const b of layout) {
-      const block = await denseBlock(op, b.offset, b.size);
+      const block = await denseBlock(op, b.offset, b.size, graphBudget(session.graph));
       const s = eigenSolve(block, b.size, g.subarray(b.offset, b.offset + b.size), damping, false);
       x.set(s.x, b.offset);
       values.push(...s.values);
@@ -156,8 +156,8 @@ export async function newtonStep(session: Session, loss: Node, xs: Node[], feed:
     }
     return finish(x, { pseudoInverse: pseudo, eigenvalues: Float64Array.from(values) });
   }
-  checkMemory(n * n * 8 * 3, `the ${n}×${n} curvature matrix and its eigen-decomposition`);
-  const m = method === "gauss-newton" ? await denseBlock(op, 0, n) : (await session.hessian(loss, xs, feed)).matrix;
+  checkMemory(n * n * 8 * 3, `the ${n}×${n} curvature matrix and its eigen-decomposition`, graphBudget(session.graph));
+  const m = method === "gauss-newton" ? await denseBlock(op, 0, n, graphBudget(session.graph)) : (await session.hessian(loss, xs, feed)).matrix;
   const s = eigenSolve(m, n, g, damping, method === "saddle-free");
   return finish(s.x, { pseudoInverse: s.pseudo, eigenvalues: s.values });
 }
