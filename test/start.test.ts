@@ -14,10 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const check = (root: string) => spawnSync(process.execPath, [SCRIPT, root], { encoding: "utf8" });
 
 describe("npm start", () => {
-  it("has no prestart build; prepare builds on install, start builds only through the staleness check", () => {
+  it("has no prestart build; prepare builds on install (dist/ and the browser build dist/browser/), start builds only through the staleness check", () => {
     const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts;
     expect(scripts.prestart).toBeUndefined();
-    expect(scripts.prepare).toBe("tsc -p tsconfig.json");
+    expect(scripts.prepare).toBe("tsc -p tsconfig.json && node scripts/build-browser.mjs");
     expect(scripts.start).toMatch(/^node scripts\/build-if-stale\.mjs && node bin\/hessflow\.mjs run /);
   });
 
