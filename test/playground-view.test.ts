@@ -2,7 +2,7 @@
 // problems for broken or wrong specs, the refusals, and the heatmap pixels handed to the page's canvases (the
 // same pixels as the PNG that `hessflow compare --svg` embeds).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -131,3 +131,22 @@ describe("npm run playground (scripts/playground.mjs)", () => {
     expect([r.status, r.stdout, r.stderr]).toEqual([1, "", "hessflow playground: --port must be an integer from 0 to 65535, got 'http'\n"]);
   });
 });
+
+describe("the page's course list and spec writer (web/specs.js)", () => {
+  it("offers every course spec but the two too big for dense curvature in a page", async () => {
+    const { SPECS } = await import("../web/specs.js");
+    const offered = SPECS.map(([f]: [string, string]) => f).sort();
+    const all = readdirSync(fileURLToPath(new URL("../graph-specs/", import.meta.url))).filter((f) => f.endsWith(".json")).sort();
+    expect(offered).toEqual(all.filter((f) => f !== "b-5k.json" && f !== "mnist-mlp.json"));
+  });
+
+  it("writes a spec back as the course files are written: the seed byte for byte, every spec to the same document", async () => {
+    const { formatSpec } = await import("../web/specs.js");
+    expect(formatSpec(JSON.parse(spec("seed-two-layer-linear.json")))).toBe(spec("seed-two-layer-linear.json"));
+    for (const f of readdirSync(fileURLToPath(new URL("../graph-specs/", import.meta.url))).filter((x) => x.endsWith(".json"))) {
+      const doc = JSON.parse(spec(f));
+      expect(JSON.parse(formatSpec(doc)), f).toEqual(doc);
+    }
+  });
+});
+
