@@ -13,7 +13,7 @@ import { loadSpec, readSpecFile } from "../src/spec/load.js";
 import { runSpec } from "../src/spec/run.js";
 import { hashBits } from "../src/playground/view.js";
 import { closeChromium, launchChromium } from "./browser.js";
-import { ensureDist, ROOT } from "./dist.js";
+import { ensureBrowserBuild, ROOT } from "./dist.js";
 
 const SKIP = process.env.HESSFLOW_SKIP_BROWSER === "1";
 const CSP = "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'";
@@ -28,9 +28,7 @@ const requested: string[] = []; // every URL the pages and their workers fetched
 
 beforeAll(async () => {
   if (SKIP) return;
-  ensureDist();
-  const { buildBrowser } = await import("../scripts/build-browser.mjs");
-  buildBrowser(); // dist/browser/vendor/mathjs.js, which the worker imports for expr specs
+  await ensureBrowserBuild(); // dist/ and dist/browser/vendor/mathjs.js, which the worker imports for expr specs
   const { serveStatic } = await import("../scripts/static-server.mjs");
   plain = await serveStatic({ root: ROOT });
   strict = await serveStatic({ root: ROOT, headers: { "Content-Security-Policy": CSP } });
@@ -71,6 +69,13 @@ async function settled(page: Page, after = 0, timeout = 60_000): Promise<string>
     return (b.state === "ready" || b.state === "invalid" || b.state === "error") && Number(b.shown ?? 0) > n;
   }, { timeout, polling: 20 }, after);
   return page.evaluate(() => `${document.body.dataset.state}: ${document.getElementById("status")!.textContent}`);
+}
+
+/** Picks a course spec from the list and waits for its outcome; returns the state. */
+async function choose(page: Page, spec: string, timeout?: number): Promise<string> {
+  const id = await shownId(page);
+  await page.select("#spec", spec);
+  return settled(page, id, timeout);
 }
 
 const shownId = (page: Page) => page.evaluate(() => Number(document.body.dataset.shown ?? 0));
@@ -138,9 +143,7 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     const page = await open(plain);
     await settled(page);
     const before = await loss(page);
-    const id = await shownId(page);
-    await page.select("#spec", "tanh-mlp.json");
-    expect(await settled(page, id)).toMatch(/^ready/);
+    expect(await choose(page, "tanh-mlp.json")).toMatch(/^ready/);
     const node = await inNode(specDoc("tanh-mlp.json"));
     const after = await loss(page);
     expect(after).not.toBe(before);
@@ -151,16 +154,12 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     expect(requested.filter((u) => u.includes("mathjs"))).toEqual([]); // no expr node so far: mathjs not loaded
 
     // The tutorial's network written with expr nodes: mathjs is imported now, and the numbers are the tutorial's.
-    const id2 = await shownId(page);
-    await page.select("#spec", "expr-tutorial.json");
-    expect(await settled(page, id2)).toMatch(/^ready/);
+    expect(await choose(page, "expr-tutorial.json")).toMatch(/^ready/);
     expect(requested.filter((u) => u.includes("mathjs")).length).toBe(1);
     expect(await matrixRow(page, "b2[0,0]")).toBe(B2_ROW);
 
     // Real data from a CSV file, fetched relative to the spec.
-    const id3 = await shownId(page);
-    await page.select("#spec", "iris-mlp.json");
-    expect(await settled(page, id3)).toMatch(/^ready/);
+    expect(await choose(page, "iris-mlp.json")).toMatch(/^ready/);
     expect(requested.some((u) => u.endsWith("/graph-specs/data/iris.csv"))).toBe(true);
     const iris = await inNode(readSpecFile(join(ROOT, "graph-specs", "iris-mlp.json"))); // its data file relative to the spec
     // Not the same bits here: softmax needs Math.exp and Math.log, which differ in the last ulp between Node 20's V8
@@ -224,13 +223,9 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     expect(counts.size).toBe(193);
     expect(counts.red).toBeGreaterThan(1000);
     expect(counts.blue).toBeGreaterThan(1000);
-    const id = await shownId(page);
-    await page.select("#spec", "seed-two-layer-linear.json");
-    expect(await settled(page, id)).toMatch(/^ready/);
+    expect(await choose(page, "seed-two-layer-linear.json")).toMatch(/^ready/);
     expect(await matrixRow(page, "b2[0,0]")).toBe(B2_ROW);
-    const id2 = await shownId(page);
-    await page.select("#spec", "expr-tutorial.json"); // mathjs's vendored module runs under the CSP too
-    expect(await settled(page, id2)).toMatch(/^ready/);
+    expect(await choose(page, "expr-tutorial.json")).toMatch(/^ready/); // mathjs's vendored module runs under the CSP too
     expect(await matrixRow(page, "b2[0,0]")).toBe(B2_ROW);
     const w = await watch(page);
     expect(w.violations).toEqual([]);
