@@ -26,7 +26,7 @@ const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|^\s*import\s*)(["'])([^"']+)\2/gm
 function put(path, text) {
   if (existsSync(path) && readFileSync(path, "utf8") === text) return false;
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);
   return true;
@@ -92,7 +92,7 @@ export function buildBrowser({ root = ROOT } = {}) {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (!files.has(p)) { rmSync(p); removed++; }
+      else if (!files.has(p) && !p.endsWith(".tmp")) { rmSync(p, { force: true }); removed++; } // .tmp: a concurrent build's file in flight
     }
   };
   walk(out);

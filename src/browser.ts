@@ -3,7 +3,7 @@
 // SVG and HTML. No worker threads (Hessians run on the calling thread), no file output, no readSpecFile.
 // scripts/build-browser.mjs copies the compiled modules to dist/browser/ with mathjs vendored as ESM.
 export * from "./core.js";
-export { loadSpecAsync } from "./spec/load-async.js";
+export { loadSpecAsync, specProblemsAsync } from "./spec/load-async.js";
 export type { AsyncLoadOptions } from "./spec/load-async.js";
 export { specProblems, schemaProblems, formatProblem } from "./spec/load.js";
 export type { LoadOptions, SpecProblem } from "./spec/load.js";

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ensureDist } from "./dist.js";
+import { ensureBrowserBuild } from "./dist.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -49,7 +49,7 @@ describe("the public API", () => {
 });
 
 describe("the package's exports map", () => {
-  beforeAll(() => ensureDist(), 120_000);
+  beforeAll(() => ensureBrowserBuild(), 120_000);
 
   it("names '.', './internal', './browser' and './package.json', each with types", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
@@ -61,15 +61,16 @@ describe("the package's exports map", () => {
     });
   });
 
-  it("'hessflow' and 'hessflow/internal' resolve (Node's self-reference) and deep imports are closed", () => {
+  it("'hessflow', 'hessflow/internal' and 'hessflow/browser' resolve (Node's self-reference) and deep imports are closed", () => {
     const script = `
       const pub = await import("hessflow");
       const internal = await import("hessflow/internal");
+      const browser = await import("hessflow/browser");
       let deep = "open";
       try { await import("hessflow/dist/graph/builders.js"); } catch (e) { deep = e.code; }
-      console.log(JSON.stringify({ pub: "tanhGrad" in pub, internal: "tanhGrad" in internal, check: typeof pub.checkGradients, deep }));`;
+      console.log(JSON.stringify({ pub: "tanhGrad" in pub, internal: "tanhGrad" in internal, check: typeof pub.checkGradients, browser: typeof browser.loadSpecAsync, nodeThreads: "nodeThreads" in browser, deep }));`;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
     expect(r.stderr).toBe("");
-    expect(JSON.parse(r.stdout)).toEqual({ pub: false, internal: true, check: "function", deep: "ERR_PACKAGE_PATH_NOT_EXPORTED" });
+    expect(JSON.parse(r.stdout)).toEqual({ pub: false, internal: true, check: "function", browser: "function", nodeThreads: false, deep: "ERR_PACKAGE_PATH_NOT_EXPORTED" });
   });
 });

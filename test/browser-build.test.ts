@@ -270,6 +270,23 @@ describe.skipIf(SKIP)("the browser build in Chromium", () => {
     await page.close();
   }, 300_000);
 
+  it("the README's web-page example runs in a page and draws the heatmaps", async () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Using hessflow from a web page"));
+    const example = /```js\n([\s\S]*?)```/.exec(section)![1];
+    expect(example).toContain('from "./node_modules/hessflow/dist/browser/browser.js"');
+    // Served from the repository itself, the package's files are at the root rather than under node_modules/hessflow/, and the
+    // test page is not at the root: the example's two paths are made absolute.
+    const page = await browser!.newPage();
+    await page.goto(plain.url + PAGE, { waitUntil: "load" });
+    await page.addScriptTag({ type: "module", content: `${example.replace("./node_modules/hessflow/dist/browser/browser.js", "/dist/browser/browser.js").replace('new URL("graph-specs/iris-mlp.json", location.href)', 'new URL("/graph-specs/iris-mlp.json", location.href)')}\nwindow.exampleDone = true;` });
+    await page.waitForFunction(() => (window as unknown as { exampleDone?: boolean }).exampleDone === true, { timeout: 60_000 });
+    const svg = await page.evaluate(() => document.body.innerHTML);
+    expect(svg).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    expect(svg).toContain("data:image/png;base64,");
+    await page.close();
+  }, 120_000);
+
   it("bad input in the page: one line naming the feed or node at fault", async () => {
     const { page } = await openPage(plain);
     const doc = JSON.parse(readFileSync(join(ROOT, "graph-specs", "iris-mlp.json"), "utf8"));

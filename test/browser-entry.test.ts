@@ -17,7 +17,7 @@ const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLeng
 describe("src/browser.ts", () => {
   it("exports the Node API without nodeThreads and readSpecFile, plus loadSpecAsync, validation, the report's SVG and HTML, and budgetOf", () => {
     const expected = [...Object.keys(index).filter((k) => k !== "nodeThreads" && k !== "readSpecFile"),
-      "loadSpecAsync", "specProblems", "schemaProblems", "formatProblem", "heatmapsSvg", "spectraSvg", "reportHtml", "budgetOf"].sort();
+      "loadSpecAsync", "specProblemsAsync", "specProblems", "schemaProblems", "formatProblem", "heatmapsSvg", "spectraSvg", "reportHtml", "budgetOf"].sort();
     expect(Object.keys(browser).sort()).toEqual(expected);
   });
 
@@ -39,6 +39,18 @@ describe("src/browser.ts", () => {
     let reads = 0;
     await expect(browser.loadSpecAsync({ ...iris, format: "nope" }, { readFile: async (p) => (reads++, readFile(p)) })).rejects.toThrow(browser.SpecError);
     expect(reads).toBe(0);
+  });
+
+  it("specProblemsAsync reports what `validate` reports (every problem, path and message), an unreadable data file as a problem", async () => {
+    const bad = doc("expr-tutorial");
+    bad.nodes.push({ name: "e", expr: "reduce_mux(h2)" }, { name: "h2", op: "tanh", inputs: ["nope"] });
+    const { problems } = await browser.specProblemsAsync(bad);
+    expect(problems).toEqual(browser.specProblems(bad).problems);
+    expect(problems.length).toBeGreaterThan(1);
+    const ok = await browser.specProblemsAsync(doc("iris-mlp"), { readFile });
+    expect([ok.problems, ok.loaded?.graph.nodes.length !== undefined]).toEqual([[], true]);
+    const missing = await browser.specProblemsAsync(doc("iris-mlp"), { readFile: async () => { throw new Error("HTTP 404 (Not Found)"); } });
+    expect(missing).toEqual({ problems: [{ path: "$.feed.Xraw", message: "cannot read data/iris.csv: HTTP 404 (Not Found)" }] });
   });
 
   it("maxBytes: a Graph's budget refuses variables, Hessians and runs before allocating; loadSpecAsync passes it on", async () => {

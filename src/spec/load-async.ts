@@ -7,8 +7,8 @@ import { checkMemory, graphBudget } from "../memory.js";
 import { member, q } from "../messages.js";
 import { dataFile, isDataFeed } from "./data.js";
 import type { ExprParser } from "./expr.js";
-import { loadSpec, schemaProblems, type LoadedSpec, type LoadOptions } from "./load.js";
-import { problemError } from "./problem.js";
+import { loadSpec, schemaProblems, specProblems, type LoadedSpec, type LoadOptions } from "./load.js";
+import { problemError, problemOf, type SpecProblem } from "./problem.js";
 
 /** Options of loadSpecAsync. */
 export interface AsyncLoadOptions extends Omit<LoadOptions, "files" | "baseDir"> {
@@ -20,11 +20,28 @@ export interface AsyncLoadOptions extends Omit<LoadOptions, "files" | "baseDir">
 
 /** Checks and builds a spec like loadSpec, first fetching its data-file feeds and, for expr nodes, importing mathjs. */
 export async function loadSpecAsync(doc: unknown, options: AsyncLoadOptions = {}): Promise<LoadedSpec> {
-  const { baseUrl, readFile, maxBytes, ...rest } = options;
-  // A document the schema rejects gets loadSpec's message, with nothing fetched.
-  if (schemaProblems(doc).length) return loadSpec(doc, { ...rest, maxBytes });
+  return loadSpec(doc, await sourcesOf(doc, options));
+}
+
+/** Every problem of a document as specProblems gives them (what `hessflow validate` reports: path, node, message), after fetching its data files and, for expr nodes, importing mathjs; the built spec when there are none. */
+export async function specProblemsAsync(doc: unknown, options: AsyncLoadOptions = {}): Promise<{ problems: SpecProblem[]; loaded?: LoadedSpec }> {
+  let sources: LoadOptions;
+  try {
+    sources = await sourcesOf(doc, options);
+  } catch (e) {
+    const problem = problemOf(e);
+    if (problem) return { problems: [problem] };
+    throw e;
+  }
+  return specProblems(doc, sources);
+}
+
+/** loadSpec's options for a document: its data files' bytes (read or fetched) and mathjs's parser when it has expr nodes; nothing is read for a document the schema rejects. */
+async function sourcesOf(doc: unknown, options: AsyncLoadOptions): Promise<LoadOptions> {
+  const { baseUrl, readFile, ...rest } = options;
+  if (schemaProblems(doc).length) return rest;
   const spec = doc as { nodes: { expr?: string }[]; feed?: Record<string, unknown> };
-  const read = readFile ?? ((path: string) => fetchBytes(path, baseUrl, maxBytes));
+  const read = readFile ?? ((path: string) => fetchBytes(path, baseUrl, rest.maxBytes));
   const files = new Map<string, Uint8Array>();
   for (const [name, value] of Object.entries(spec.feed ?? {})) {
     if (!isDataFeed(value) || files.has(dataFile(value))) continue;
@@ -37,7 +54,7 @@ export async function loadSpecAsync(doc: unknown, options: AsyncLoadOptions = {}
     }
   }
   const parse = rest.parse ?? (spec.nodes.some((n) => n.expr !== undefined) ? await importMathjs() : undefined);
-  return loadSpec(doc, { ...rest, maxBytes, files, parse });
+  return { ...rest, files, parse };
 }
 
 /** mathjs's parser, imported on demand (the browser build maps "mathjs" to its vendored copy). */
