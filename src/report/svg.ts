@@ -11,6 +11,8 @@ export interface HeatmapOptions {
   rectLimit?: number;
   /** Raster side is at most this many pixels; bigger matrices are pooled by max |entry| (default 720). */
   maxRaster?: number;
+  /** Markup for a pooled panel's res×res RGB pixels, placed in a panel-sized foreignObject (default: an embedded PNG image). */
+  raster?: (res: number, rgb: Uint8Array) => string;
 }
 
 const WHITE = [255, 255, 255], RED = [178, 24, 43], BLUE = [33, 102, 172];
@@ -48,8 +50,8 @@ function entry(h: Float64Array, n: number, blk: Int32Array, panel: Panel, i: num
   return (blk[i] === blk[j]) === (panel === "tf") ? v : 0;
 }
 
-/** PNG data URI of one panel, pooled to at most maxRaster pixels per side by the entry of largest |value|. */
-function rasterUri(input: HessianInput, blk: Int32Array, panel: Panel, scale: number, maxRaster: number): { uri: string; res: number } {
+/** RGB pixels of one panel, pooled to at most maxRaster pixels per side by the entry of largest |value|. */
+function rasterPixels(input: HessianInput, blk: Int32Array, panel: Panel, scale: number, maxRaster: number): { px: Uint8Array; res: number } {
   const { n, hessian: h } = input;
   const k = Math.ceil(n / maxRaster), res = Math.ceil(n / k);
   const pooled = new Float64Array(res * res);
@@ -62,7 +64,7 @@ function rasterUri(input: HessianInput, blk: Int32Array, panel: Panel, scale: nu
   }
   const px = new Uint8Array(res * res * 3);
   pooled.forEach((v, c) => px.set(divergingColor(v, scale), 3 * c));
-  return { uri: "data:image/png;base64," + base64(encodePng(res, res, px)), res };
+  return { px, res };
 }
 
 /** Base64 of bytes (btoa: in browsers and in Node alike). */
@@ -135,8 +137,9 @@ export function heatmapsSvg(input: HessianInput, report?: CompareReport, opts: H
         out.push(`<rect x="${(j * cell).toFixed(2)}" y="${(i * cell).toFixed(2)}" width="${cell.toFixed(2)}" height="${cell.toFixed(2)}" fill="${hex(divergingColor(v, scale))}"><title>${escapeXml(`${labels[i]}, ${labels[j]}: ${v}`)}</title></rect>`);
       }
     } else {
-      const { uri, res } = rasterUri(input, blk, panel, scale, maxRaster);
-      out.push(`<image x="0" y="0" width="${P}" height="${P}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${uri}"/>`);
+      const { px, res } = rasterPixels(input, blk, panel, scale, maxRaster);
+      if (opts.raster) out.push(`<foreignObject x="0" y="0" width="${P}" height="${P}">${opts.raster(res, px)}</foreignObject>`);
+      else out.push(`<image x="0" y="0" width="${P}" height="${P}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${base64(encodePng(res, res, px))}"/>`);
       if (res < n) out.push(`<text x="${P / 2}" y="${P + 16}" text-anchor="middle" font-size="10" fill="#666">${n}&#215;${n} pooled to ${res}&#215;${res} (largest |entry| per pixel)</text>`);
     }
     if (panel === "tf") {
