@@ -2,9 +2,8 @@
 // program is written by src/export. Without -o the program goes to stdout (big specs need -o: their values
 // go to FILE.npz beside it). Everything is checked (ops, sizes, writability) before any file is written.
 import { basename } from "node:path";
-import { exportSpec, TARGETS, type Target } from "../export/export.js";
+import { exportSpec, TARGETS, writeExport, type Target } from "../export/export.js";
 import { q } from "../messages.js";
-import { checkWritable, writeFileAtomic } from "../report/files.js";
 import { loadSpec, readSpecFile } from "../spec/load.js";
 import { jsonText } from "./json-out.js";
 import { EXIT, parseCommand, usage } from "./main.js";
@@ -20,18 +19,14 @@ export async function exportCommand(args: string[], io: Io): Promise<number> {
   if (!(TARGETS as readonly string[]).includes(to)) usage(`--to must be ${TARGETS.join(" or ")}, got '${q(to)}'`);
   const out = values.o as string | undefined;
   if (out !== undefined && !/\.py$/i.test(out)) usage(`-o must name a .py file, got '${q(out)}'`);
-  const sidecar = out?.replace(/\.py$/i, ".npz");
   const loaded = loadSpec(readSpecFile(spec));
   const command = `hessflow export ${basename(spec)} --to ${to}${values.spectrum ? " --spectrum" : ""}${out !== undefined ? ` -o ${basename(out)}` : ""}`;
-  const result = exportSpec(loaded, { to: to as Target, sidecar: sidecar && basename(sidecar), spectrum: Boolean(values.spectrum), command });
+  const options = { to: to as Target, spectrum: Boolean(values.spectrum), command };
   if (out === undefined) {
-    io.out(result.program);
+    io.out(exportSpec(loaded, options).program);
     return EXIT.ok;
   }
-  checkWritable(out);
-  if (result.sidecar) await writeFileAtomic(sidecar!, result.sidecar.pieces);
-  await writeFileAtomic(out, result.program);
-  const report = { program: out, sidecar: result.sidecar ? sidecar : null, target: to, nodes: result.nodes, values: result.values };
-  io.out(values["json-out"] ? jsonText(report) + "\n" : `wrote ${q(out)} (${to}, ${result.nodes} nodes, ${result.values} values${result.sidecar ? ` in ${q(sidecar)}` : " inline"})\n`);
+  const r = await writeExport(loaded, out, options);
+  io.out(values["json-out"] ? jsonText(r) + "\n" : `wrote ${q(out)} (${to}, ${r.nodes} nodes, ${r.values} values${r.sidecar ? ` in ${q(r.sidecar)}` : " inline"})\n`);
   return EXIT.ok;
 }

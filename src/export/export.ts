@@ -56,3 +56,21 @@ export function exportSpec(spec: LoadedSpec, options: ExportOptions): Exported {
     ...(sidecar !== undefined ? { sidecar: { name: sidecar, pieces: npzPieces(plan.values.map((v) => ({ name: v.ident, tensor: v.tensor }))) } } : {}),
   };
 }
+
+/** What writeExport wrote. */
+export interface WriteReport { program: string; sidecar: string | null; target: Target; nodes: number; values: number }
+
+/**
+ * Exports a loaded spec to `out` (a .py path; the values of big specs go to the .npz beside it). Everything is
+ * checked first (exportable ops, writable target); then the sidecar and the program are each written atomically.
+ */
+export async function writeExport(spec: LoadedSpec, out: string, options: Omit<ExportOptions, "sidecar">): Promise<WriteReport> {
+  const { basename } = await import("node:path");
+  const { checkWritable, writeFileAtomic } = await import("../report/files.js");
+  const sidecar = out.replace(/\.py$/i, "") + ".npz";
+  const result = exportSpec(spec, { ...options, sidecar: basename(sidecar) });
+  checkWritable(out);
+  if (result.sidecar) await writeFileAtomic(sidecar, result.sidecar.pieces);
+  await writeFileAtomic(out, result.program);
+  return { program: out, sidecar: result.sidecar ? sidecar : null, target: options.to, nodes: result.nodes, values: result.values };
+}

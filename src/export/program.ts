@@ -58,25 +58,19 @@ BATCH_AXES = {${plan.batchAxes.map((b) => `${pyString(b.ident)}: ${b.axis ?? "No
 }
 
 /** The JSON helpers both programs use: NaN and ±Infinity as strings, as hessflow writes them. */
-export const JSON_HELPERS = `def _finite_or_string(v):
-    if isinstance(v, list):
-        return [_finite_or_string(x) for x in v]
-    if math.isnan(v):
-        return "NaN"
-    if math.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    return v
+export const JSON_HELPERS = `def _json_safe(x):
+    """NaN, Infinity and -Infinity as strings (JSON has no such numbers), everything else as it is."""
+    if isinstance(x, dict):
+        return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_json_safe(v) for v in x]
+    if isinstance(x, float) and not math.isfinite(x):
+        return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
+    return x
 
 
 def write_json(doc, out):
-    """The document as hessflow run --json writes it: NaN, Infinity and -Infinity as strings."""
-    def walk(x):
-        if isinstance(x, dict):
-            return {k: walk(v) for k, v in x.items()}
-        if isinstance(x, (list, float)):
-            return _finite_or_string(x)
-        return x
-    json.dump(walk(doc), out, allow_nan=False, separators=(",", ":"))
+    """The document as hessflow run --json writes it (one line)."""
+    json.dump(_json_safe(doc), out, allow_nan=False, separators=(",", ":"))
     out.write("\\n")
 `;
-

@@ -107,6 +107,7 @@ def main(argv=None):
     global DEVICE
     p = argparse.ArgumentParser(description=${JSON.stringify(`The hessflow spec '${escapeControl(plan.name)}' in PyTorch (float64).`)})
     p.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    p.add_argument("--hessian-rows", default=None, help="only these rows of the Hessian (comma-separated indices, by HVPs), for specs whose n x n matrix is too big")
     add_spectrum_arguments(p)
     args = p.parse_args(argv)
     DEVICE = torch.device(args.device)
@@ -126,7 +127,15 @@ def main(argv=None):
         y = sum(N[k].sum() for k in GRADIENT_YS)
         for (name, _), g in zip(GRADIENT_XS, _grads(y, [x_of(k) for _, k in GRADIENT_XS])):
             doc["gradients"][name] = nested(g)
-    if HESSIAN_Y is not None:
+    if HESSIAN_Y is not None and args.hessian_rows is not None:
+        n, apply = hvp_operator(N[HESSIAN_Y], [x_of(k) for _, k in HESSIAN_XS])
+        rows = {}
+        for i in [int(r) for r in args.hessian_rows.split(",")]:
+            e = torch.zeros(n, dtype=DTYPE, device=DEVICE)
+            e[i] = 1
+            rows[str(i)] = nested(apply(e))
+        doc["hessian"] = {"xs": _layout(), "n": n, "rows": rows}
+    elif HESSIAN_Y is not None:
         y = N[HESSIAN_Y]
         xs = [x_of(k) for _, k in HESSIAN_XS]
         H = hessian(y, xs)

@@ -1,0 +1,266 @@
+// hessflow export: every course spec exported to PyTorch and run by /usr/bin/python3 (Debian's python3-torch)
+// must agree with `hessflow run --json` to 1e-11 relative, field by field: fetches, gradients, the exact
+// Hessian and the tf.hessians blocks. PyTorch's autograd is an oracle no one here wrote. The relative error
+// of a field is max|a − b| / max(max|a|, max|b|) over its entries (0 when both are all zeros); NaN and
+// ±Infinity (strings in the JSON) must sit at the same places. The exported JAX programs are compiled
+// (py_compile) and must name every spec node; their numbers are checked only where `import jax` works.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
+import { exportSpec, writeExport } from "../src/export/export.js";
+import { EMIT, HELPERS, pyNumber } from "../src/export/ops.js";
+import { JAX_PRELUDE } from "../src/export/prelude-jax.js";
+import { TORCH_PRELUDE } from "../src/export/prelude-torch.js";
+import { assign } from "../src/graph/builders.js";
+import { Session } from "../src/session/session.js";
+import { loadSpec, readSpecFile, type LoadedSpec } from "../src/spec/load.js";
+import { runSpec } from "../src/spec/run.js";
+
+const PY = "/usr/bin/python3";
+const DIR = fileURLToPath(new URL("../graph-specs/", import.meta.url));
+const RUN_MANY = fileURLToPath(new URL("./python/run_many.py", import.meta.url));
+const SPECS = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
+/** Specs whose n×n Hessian is too big to exchange as JSON here (4,810 and 25,450 parameters): three rows each, by HVPs on both sides. */
+const BIG = new Set(["b-5k.json", "mnist-mlp.json"]);
+const TOL = 1e-11;
+
+const python = (code: string) => spawnSync(PY, ["-c", code], { encoding: "utf8" }).status === 0;
+const HAS_TORCH = python("import torch");
+const HAS_JAX = python("import jax");
+if (!HAS_TORCH) console.warn(`export tests: ${PY} cannot 'import torch': the PyTorch agreement tests are skipped (apt-get install python3-torch)`);
+if (!HAS_JAX) console.warn(`export tests: ${PY} cannot 'import jax' (JAX is not installed here): the JAX numerical check is skipped; its programs are still compiled and checked for structure`);
+
+type Json = number | string | Json[] | { [k: string]: Json };
+
+/** Flattens nested arrays of numbers (NaN/±Infinity as hessflow's strings) into numbers, keeping the shape. */
+function flat(v: Json, shape: number[] = [], depth = 0): { values: number[]; shape: number[] } {
+  const values: number[] = [];
+  const walk = (x: Json, d: number) => {
+    if (Array.isArray(x)) {
+      if (shape.length <= d) shape.push(x.length);
+      x.forEach((y) => walk(y, d + 1));
+    } else values.push(typeof x === "number" ? x : x === "NaN" ? NaN : x === "Infinity" ? Infinity : x === "-Infinity" ? -Infinity : Number.NaN);
+  };
+  walk(v, depth);
+  return { values, shape };
+}
+
+/** max|a − b| / max(max|a|, max|b|) over finite entries; Infinity when shapes differ or non-finite entries disagree. */
+export function relativeError(a: Json, b: Json): number {
+  const x = flat(a), y = flat(b);
+  if (x.values.length !== y.values.length || x.shape.join() !== y.shape.join()) return Infinity;
+  let diff = 0, scale = 0;
+  for (let i = 0; i < x.values.length; i++) {
+    const p = x.values[i], q = y.values[i];
+    if (!Number.isFinite(p) || !Number.isFinite(q)) {
+      if (!Object.is(p, q) && !(Number.isNaN(p) && Number.isNaN(q))) return Infinity;
+      continue;
+    }
+    diff = Math.max(diff, Math.abs(p - q));
+    scale = Math.max(scale, Math.abs(p), Math.abs(q));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+/** `hessflow run SPEC --json`, in process (the CLI's own printer), parsed. */
+async function runJson(path: string): Promise<Record<string, Json>> {
+  let text = "";
+  const code = await main(["run", path, "--json", "--workers", "1"], { out: (t) => (text += t), err: () => {} });
+  expect(code).toBe(0);
+  return JSON.parse(text) as Record<string, Json>;
+}
+
+/** Every field's relative error between two run --json documents (fetch/NAME, gradients/NAME, hessian.exact, tf_hessians/NAME, rows/I). */
+function fieldErrors(ref: Record<string, Json>, got: Record<string, Json>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of ["fetch", "gradients"] as const) {
+    const r = ref[part] as Record<string, Json>, g = got[part] as Record<string, Json>;
+    expect(Object.keys(g)).toEqual(Object.keys(r));
+    for (const k of Object.keys(r)) out[`${part}/${k}`] = relativeError(r[k], g[k]);
+  }
+  const rh = ref.hessian as Record<string, Json> | undefined, gh = got.hessian as Record<string, Json> | undefined;
+  expect(gh === undefined).toBe(rh === undefined);
+  if (rh && gh) {
+    expect(gh.xs).toEqual(rh.xs);
+    expect(gh.n).toEqual(rh.n);
+    if (rh.rows) {
+      for (const i of Object.keys(rh.rows as object)) out[`hessian.rows/${i}`] = relativeError((rh.rows as Record<string, Json>)[i], (gh.rows as Record<string, Json>)[i]);
+    } else {
+      out["hessian.exact"] = relativeError(rh.exact, gh.exact);
+      const rb = rh.tf_hessians as Record<string, Json>, gb = gh.tf_hessians as Record<string, Json>;
+      expect(Object.keys(gb)).toEqual(Object.keys(rb));
+      for (const k of Object.keys(rb)) out[`tf_hessians/${k}`] = relativeError(rb[k], gb[k]);
+    }
+  }
+  return out;
+}
+
+/** The reference for a big spec: run's fetches and gradients, and Hessian rows by hessflow's own HVPs (H·e_i). */
+async function bigReference(spec: LoadedSpec, rows: number[]): Promise<Record<string, Json>> {
+  const r = await runSpec(spec, { noHessian: true });
+  const nested = (t: { shape: readonly number[]; data: Float64Array }): Json => {
+    const build = (d: number, off: number): Json => d === t.shape.length ? t.data[off] : Array.from({ length: t.shape[d] }, (_, i) => build(d + 1, off * 1 + i * t.shape.slice(d + 1).reduce((a, b) => a * b, 1)));
+    return build(0, 0);
+  };
+  const { ys, xs } = spec.hessian!;
+  const session = new Session(spec.graph);
+  const n = xs.reduce((s, x) => s + (x.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  const vectors = new Float64Array(rows.length * n);
+  rows.forEach((i, k) => (vectors[k * n + i] = 1));
+  const hv = await session.hvp(ys, xs, spec.feed, vectors, { count: rows.length, workers: 1 });
+  let offset = 0;
+  const layout = xs.map((x, i) => {
+    const size = (x.shape as number[]).reduce((a, b) => a * b, 1);
+    const e = { name: spec.doc.outputs.hessian!.xs[i], shape: [...x.shape] as number[], offset, size };
+    offset += size;
+    return e;
+  });
+  return {
+    name: r.name,
+    fetch: Object.fromEntries(r.fetch.map((f) => [f.name, nested(f.value)])),
+    gradients: Object.fromEntries(r.gradients.map((g) => [g.name, nested(g.value)])),
+    hessian: { xs: layout, n, rows: Object.fromEntries(rows.map((i, k) => [String(i), Array.from(hv.subarray(k * n, (k + 1) * n))])) },
+  };
+}
+
+/** Runs exported programs in one Python process (test/python/run_many.py); returns each program's document. */
+function runPrograms(jobs: { program: string; args: string[]; out: string }[], dir: string): Record<string, Json>[] {
+  const file = join(dir, "jobs.json");
+  writeFileSync(file, JSON.stringify(jobs));
+  const r = spawnSync(PY, [RUN_MANY, file], { encoding: "utf8", timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`run_many.py failed: ${r.stderr}`);
+  return jobs.map((j) => {
+    const doc = JSON.parse(readFileSync(j.out, "utf8")) as Record<string, Json>;
+    if ("error" in doc) throw new Error(`${j.program}: ${String(doc.error)}`);
+    return doc;
+  });
+}
+
+let dir = "";
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), "hessflow-export-")); });
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+describe("export to PyTorch: every course spec agrees with hessflow run --json to 1e-11 relative", () => {
+  it.skipIf(!HAS_TORCH)("fetches, gradients, exact Hessian and tf.hessians blocks of all course specs", async () => {
+    const jobs: { program: string; args: string[]; out: string }[] = [];
+    const refs: Record<string, Json>[] = [];
+    for (const file of SPECS) {
+      const spec = loadSpec(readSpecFile(DIR + file));
+      const base = file.replace(/\.json$/, "");
+      await writeExport(spec, join(dir, `${base}.py`), { to: "pytorch" });
+      if (BIG.has(file)) {
+        const n = spec.hessian!.xs.reduce((s, x) => s + (x.shape as number[]).reduce((a, b) => a * b, 1), 0);
+        const rows = [0, Math.floor(n / 2), n - 1];
+        refs.push(await bigReference(spec, rows));
+        jobs.push({ program: join(dir, `${base}.py`), args: ["--hessian-rows", rows.join(",")], out: join(dir, `${base}.out.json`) });
+      } else {
+        refs.push(await runJson(DIR + file));
+        jobs.push({ program: join(dir, `${base}.py`), args: [], out: join(dir, `${base}.out.json`) });
+      }
+    }
+    const docs = runPrograms(jobs, dir);
+    const worst: Record<string, number> = {};
+    SPECS.forEach((file, i) => {
+      const ref = refs[i], got = docs[i];
+      // The same JSON shape as run --json, without hessflow's own fields (mode, ms).
+      expect(Object.keys(got)).toEqual(Object.keys(ref));
+      expect(got.name).toBe(ref.name);
+      if (!BIG.has(file) && ref.hessian) expect(Object.keys(got.hessian as object)).toEqual(Object.keys(ref.hessian as object).filter((k) => k !== "mode" && k !== "ms"));
+      const errors = fieldErrors(ref, got);
+      expect(Object.keys(errors).length).toBeGreaterThan(0);
+      for (const [field, e] of Object.entries(errors)) {
+        worst[`${file} ${field}`] = e;
+        expect(e, `${file} ${field}`).toBeLessThanOrEqual(TOL);
+      }
+    });
+    console.log(`export: largest relative error over ${Object.keys(worst).length} fields of ${SPECS.length} specs: ${Math.max(...Object.values(worst)).toExponential(2)}`);
+  }, 600_000);
+});
+
+describe("export to JAX: compiles, names every spec node, agrees where JAX is installed", () => {
+  it("every course spec's JAX program passes py_compile and names every spec node in the graph function", async () => {
+    const files: string[] = [];
+    for (const file of SPECS) {
+      const spec = loadSpec(readSpecFile(DIR + file));
+      const path = join(dir, `${file.replace(/\.json$/, "")}_jax.py`);
+      await writeExport(spec, path, { to: "jax" });
+      files.push(path);
+      const text = readFileSync(path, "utf8");
+      const graphFn = text.slice(text.indexOf("def graph(V, D):"), text.indexOf("    return {", text.indexOf("def graph(V, D):")));
+      for (const name of spec.nodes.keys()) expect(graphFn, `${file}: node ${name}`).toMatch(new RegExp(`# (.* = )?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( = .*)?: `));
+      expect(text).toContain('jax.config.update("jax_enable_x64", True)');
+      expect(text).toContain("NamedSharding");
+    }
+    const r = spawnSync(PY, ["-m", "py_compile", ...files], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  }, 120_000);
+
+  it.skipIf(!HAS_JAX)("the JAX program agrees with hessflow to 1e-11 on the small course specs", async () => {
+    const small = SPECS.filter((f) => !BIG.has(f) && !f.startsWith("b-"));
+    const jobs = small.map((f) => ({ program: join(dir, `${f.replace(/\.json$/, "")}_jax.py`), args: [], out: join(dir, `${f}.jax.json`) }));
+    for (const [i, f] of small.entries()) await writeExport(loadSpec(readSpecFile(DIR + f)), jobs[i].program, { to: "jax" });
+    const docs = runPrograms(jobs, dir);
+    for (const [i, f] of small.entries()) for (const [field, e] of Object.entries(fieldErrors(await runJson(DIR + f), docs[i]))) expect(e, `${f} ${field}`).toBeLessThanOrEqual(TOL);
+  }, 600_000);
+});
+
+describe("export: refusals, sidecar and program text", () => {
+  it("every helper an emitted line calls is defined by both preludes", () => {
+    for (const h of HELPERS) {
+      expect(TORCH_PRELUDE, h).toMatch(new RegExp(`^def ${h}\\(`, "m"));
+      expect(JAX_PRELUDE, h).toMatch(new RegExp(`^def ${h}\\(`, "m"));
+    }
+    // Every emit rule calls one of them.
+    for (const [op, rule] of Object.entries(EMIT)) if (typeof rule === "function") expect(HELPERS.some((h) => rule(["a", "b"], { attrs: { axis: [0], perm: [0], shape: [1], begin: [0], size: [1], before: [0], after: [0], depth: 2 } } as never).startsWith(`${h}(`)), op).toBe(true);
+  });
+
+  it("an op that cannot be exported is refused with one line naming the node and the op, and no file is written", async () => {
+    const spec = loadSpec(readSpecFile(DIR + "seed-two-layer-linear.json"));
+    const w1 = spec.nodes.get("w1")!;
+    const step = assign(w1, spec.nodes.get("w1")!, "update_w1");
+    spec.fetch.push(step);
+    const out = join(dir, "refused.py");
+    await expect(writeExport(spec, out, { to: "pytorch" })).rejects.toThrow(/^node 'update_w1': op 'assign' cannot be exported: it updates a variable/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, "refused.npz"))).toBe(false);
+  });
+
+  it("a spec with more than 10,000 values is refused on stdout (asking for -o) and written with a sidecar .npz", async () => {
+    const spec = loadSpec(readSpecFile(DIR + "b-5k.json"));
+    expect(() => exportSpec(spec, { to: "pytorch" })).toThrow(/more than 10000 are not written inline\): give -o FILE\.py/);
+    let err = "";
+    expect(await main(["export", DIR + "b-5k.json", "--to", "pytorch"], { out: () => {}, err: (t) => (err += t) })).toBe(1);
+    expect(err).toMatch(/give -o FILE\.py/);
+    const r = await writeExport(spec, join(dir, "sidecar.py"), { to: "jax" });
+    expect(r.sidecar).toBe(join(dir, "sidecar.npz"));
+    expect(readFileSync(join(dir, "sidecar.py"), "utf8")).toContain('"sidecar.npz"');
+  });
+
+  it("numbers are written as Python literals that read back to the same float64", () => {
+    const xs = [0.1, -0, 5e-324, 1.7976931348623157e308, 1 / 3, 1e21, 123, NaN, Infinity, -Infinity];
+    const code = `import math,struct,sys\nvals=[${xs.map(pyNumber).join(", ")}]\nprint(",".join(struct.pack(">d", v).hex() for v in vals))`;
+    const r = spawnSync(PY, ["-c", code], { encoding: "utf8" });
+    const hex = (v: number) => { const b = Buffer.alloc(8); b.writeDoubleBE(v); return b.toString("hex"); };
+    const got = r.stdout.trim().split(",");
+    xs.forEach((v, i) => (Number.isNaN(v) ? expect(Number.isNaN(Buffer.from(got[i], "hex").readDoubleBE())).toBe(true) : expect(got[i], String(v)).toBe(hex(v))));
+  });
+
+  it("export's CLI: stdout by default, --json-out report, and usage errors", async () => {
+    let text = "";
+    expect(await main(["export", DIR + "seed-two-layer-linear.json", "--to", "pytorch"], { out: (t) => (text += t), err: () => {} })).toBe(0);
+    expect(text).toMatch(/^#!\/usr\/bin\/env python3\n# seed: a hessflow graph spec exported to PyTorch/);
+    expect(text).toContain("    L = divide(mse, two)");
+    text = "";
+    const out = join(dir, "cli.py");
+    expect(await main(["export", DIR + "seed-two-layer-linear.json", "--to", "jax", "-o", out, "--json-out"], { out: (t) => (text += t), err: () => {} })).toBe(0);
+    expect(JSON.parse(text)).toEqual({ program: out, sidecar: null, target: "jax", nodes: 14, values: 27 });
+    let err = "";
+    expect(await main(["export", DIR + "seed-two-layer-linear.json", "--to", "tf"], { out: () => {}, err: (t) => (err += t) })).toBe(1);
+    expect(err).toMatch(/--to must be pytorch or jax, got 'tf'/);
+  });
+});
