@@ -69,7 +69,16 @@ ${HESSIAN_OPTIONS}
       -o FILE.py       write the program there (default stdout); above 10,000 values they go to FILE.npz beside it
       --spectrum       the program computes the Lanczos extremes and the trace from HVPs by default (as spectrum --json)
       --json-out       report what was written as one JSON document`,
+  diff: `  diff A B       compares two 'run --json' documents (or an exported program's, of the same shape) field by field:
+                       fetch.NAME, gradients.NAME, hessian.exact, hessian.tf_hessians.NAME (timing and mode ignored);
+                       per field the relative difference max|A - B| / max(max|A|, max|B|), 0 when both are all zero
+      --tol T          largest accepted relative difference (default 1e-10); above it, or on a missing field, a shape
+                       change, a non-number or a NaN/Infinity on one side only, the table is printed, then exit 1
+      --json           the report as one JSON document`,
 };
+
+/** The files a command takes, for its usage line. */
+const OPERANDS: Record<string, string> = { diff: "A.json B.json" };
 
 const USAGE = `usage: hessflow <command> SPEC.json [options]
 
@@ -88,7 +97,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const [command, ...rest] = argv;
   try {
     if (command !== undefined && Object.hasOwn(COMMANDS, command) && rest.some((a) => a === "--help" || a === "-h")) {
-      io.out(`usage: hessflow ${command} SPEC.json [options]\n\n${COMMANDS[command]}\n`);
+      io.out(`usage: hessflow ${command} ${OPERANDS[command] ?? "SPEC.json"} [options]\n\n${COMMANDS[command]}\n`);
       return EXIT.ok;
     }
     // A malformed HESSFLOW_MAX_BYTES is reported before any work, as the mistake it is.
@@ -102,6 +111,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case "spectrum": return await (await import("./spectrum.js")).spectrumCommand(rest, io);
       case "train": return await (await import("./train.js")).trainCommand(rest, io);
       case "export": return await (await import("./export.js")).exportCommand(rest, io);
+      case "diff": return await (await import("./diff.js")).diffCommand(rest, io);
       case undefined:
         io.out(USAGE + "\n");
         return EXIT.user;
