@@ -278,6 +278,28 @@ describe("export to PyTorch: TF's conventions at kinks and ties", () => {
   }, 60_000);
 });
 
+describe("export to PyTorch: --spectrum", () => {
+  it.skipIf(!HAS_TORCH)("Lanczos extremes agree with hessflow spectrum to 1e-9; the Hutchinson trace is within 4 standard errors of the exact trace", async () => {
+    const file = DIR + "tanh-mlp.json";
+    await writeExport(loadSpec(readSpecFile(file)), join(dir, "spectrum.py"), { to: "pytorch", spectrum: true });
+    const [got] = runPrograms([{ program: join(dir, "spectrum.py"), args: ["--top", "3", "--bottom", "2", "--trace"], out: join(dir, "spectrum.out.json") }], dir);
+    let text = "";
+    expect(await main(["spectrum", file, "--top", "3", "--bottom", "2", "--json"], { out: (t) => (text += t), err: () => {} })).toBe(0);
+    const ref = JSON.parse(text) as { n: number; top: { value: number }[]; bottom: { value: number }[] };
+    const doc = got as unknown as typeof ref & { trace: { estimate: number; stderr: number; samples: number } };
+    expect(doc.n).toBe(ref.n);
+    const scale = Math.abs(ref.top[0].value);
+    for (const side of ["top", "bottom"] as const) {
+      expect(doc[side].length).toBe(ref[side].length);
+      ref[side].forEach((r, i) => expect(Math.abs(doc[side][i].value - r.value) / scale, `${side} ${i}`).toBeLessThan(1e-9));
+    }
+    const h = (await runJson(file)).hessian as { exact: number[][] };
+    const trace = h.exact.reduce((s, row, i) => s + row[i], 0);
+    expect(doc.trace.samples).toBe(100);
+    expect(Math.abs(doc.trace.estimate - trace)).toBeLessThan(4 * doc.trace.stderr);
+  }, 60_000);
+});
+
 describe("export to JAX: compiles, names every spec node, agrees where JAX is installed", () => {
   it("every course spec's JAX program passes py_compile and names every spec node in the graph function", async () => {
     const files: string[] = [];
