@@ -20,7 +20,7 @@ def spectrum(args, n, apply, layout):
     asked = args.top is not None or args.bottom is not None or args.trace
     top = args.top if args.top is not None else (0 if asked else 5)
     bottom = args.bottom if args.bottom is not None else (0 if asked else 5)
-    hv = lambda v: np.asarray(_to_numpy(apply(_from_numpy(v))), dtype=np.float64)
+    hv = lambda v: np.array(_to_numpy(apply(_from_numpy(v))), dtype=np.float64)   # a writable copy
     rng = np.random.default_rng(args.seed)
     doc = {"name": SPEC_NAME, "n": n, "curvature": "hessian"}
     hvps = 0
