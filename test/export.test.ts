@@ -336,6 +336,22 @@ describe("export to JAX: compiles, names every spec node, agrees where JAX is in
     }
     console.log(`export: JAX on ${small.length} course specs (4 devices), largest relative error ${worst.toExponential(2)}`);
   }, 600_000);
+
+  it.skipIf(!HAS_JAX)("the JAX program follows TF's conventions at kinks and ties (every public op) and agrees on 10 random specs (each program compiles its own jit functions: about 2 s apiece)", async () => {
+    const specs = [join(dir, "ties-jax.json")];
+    writeFileSync(specs[0], JSON.stringify(tiesSpec()));
+    for (let seed = 0; seed < 10; seed++) {
+      specs.push(join(dir, `rj${seed}.json`));
+      writeFileSync(specs[seed + 1], JSON.stringify(randomNetworkSpec(seed)));
+    }
+    const jobs = specs.map((p) => ({ program: p.replace(/\.json$/, "_jax.py"), args: [], out: p.replace(/\.json$/, ".jax.out.json") }));
+    for (const [i, p] of specs.entries()) await writeExport(loadSpec(readSpecFile(p)), jobs[i].program, { to: "jax" });
+    const docs = runPrograms(jobs, dir, JAX_PY, { JAX_PLATFORMS: "cpu" });
+    for (const [i, p] of specs.entries()) {
+      // The ties spec against --mode rows, as in the PyTorch test above.
+      for (const [field, e] of Object.entries(fieldErrors(await runJson(p, i === 0 ? "rows" : "batched"), docs[i]))) expect(e, `${p} ${field}`).toBeLessThanOrEqual(TOL);
+    }
+  }, 600_000);
 });
 
 describe("export: refusals, sidecar and program text", () => {
