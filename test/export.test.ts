@@ -54,7 +54,7 @@ function flat(v: Json, shape: number[] = [], depth = 0): { values: number[]; sha
 }
 
 /** max|a − b| / max(max|a|, max|b|) over finite entries; Infinity when shapes differ or non-finite entries disagree. */
-export function relativeError(a: Json, b: Json): number {
+function relativeError(a: Json, b: Json): number {
   const x = flat(a), y = flat(b);
   if (x.values.length !== y.values.length || x.shape.join() !== y.shape.join()) return Infinity;
   let diff = 0, scale = 0;
