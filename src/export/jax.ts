@@ -118,6 +118,7 @@ def main(argv=None):
     """Computes what \`hessflow run SPEC --json\` computes (or, with --spectrum, \`hessflow spectrum --json\`) and returns the document."""
     p = argparse.ArgumentParser(description=${JSON.stringify(`The hessflow spec '${escapeControl(plan.name)}' in JAX (float64).`)})
     p.add_argument("--devices", type=int, default=None, help="shard the feeds' batch axis over N devices (default: all visible)")
+    p.add_argument("--hessian-rows", default=None, help="only these rows of the Hessian (comma-separated indices, by HVPs), for specs whose n x n matrix is too big")
     add_spectrum_arguments(p)
     args = p.parse_args(argv)
     devices = jax.devices()[: args.devices] if args.devices else jax.devices()
@@ -135,7 +136,12 @@ def main(argv=None):
     if GRADIENT_XS:
         y = jax.jit(jax.grad(lambda X: sum(jnp.sum(nodes(X, V)[k]) for k in GRADIENT_YS)))(X0)
         doc["gradients"] = {name: nested(y[k]) for name, k in GRADIENT_XS}
-    if HESSIAN_Y is not None:
+    if HESSIAN_Y is not None and args.hessian_rows is not None:
+        f, theta = flat_loss(nodes, X0, V, hessian_keys)
+        hvp = jax.jit(lambda v: jax.jvp(jax.grad(f), (theta,), (v,))[1])
+        rows = {str(i): nested(hvp(jnp.zeros_like(theta).at[i].set(1.0))) for i in [int(r) for r in args.hessian_rows.split(",")]}
+        doc["hessian"] = {"xs": _layout(), "n": int(theta.shape[0]), "rows": rows}
+    elif HESSIAN_Y is not None:
         f, theta = flat_loss(nodes, X0, V, hessian_keys)
         H = jax.jit(jax.hessian(f))(theta)
         blocks = {}
