@@ -145,7 +145,8 @@ async function bigReference(spec: LoadedSpec, rows: number[]): Promise<Record<st
 function runPrograms(jobs: { program: string; args: string[]; out: string }[], dir: string, python = PY, env: Record<string, string> = {}): Record<string, Json>[] {
   const file = join(dir, "jobs.json");
   writeFileSync(file, JSON.stringify(jobs));
-  const r = spawnSync(python, [RUN_MANY, file], { encoding: "utf8", timeout: 600_000, env: { ...process.env, ...env } });
+  // One thread: the suite runs test files in parallel on few cores.
+  const r = spawnSync(python, [RUN_MANY, file], { encoding: "utf8", timeout: 600_000, env: { ...process.env, OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1", ...env } });
   if (r.status !== 0) throw new Error(`run_many.py failed: ${r.stderr}`);
   return jobs.map((j) => {
     const doc = JSON.parse(readFileSync(j.out, "utf8")) as Record<string, Json>;
