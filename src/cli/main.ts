@@ -64,6 +64,11 @@ ${HESSIAN_OPTIONS}
       --json           one JSON object per line and step: optimizer, step, loss, gradient_norm, step_norm (and eigen)
       --svg FILE       loss curves on a log scale (and the eigenvalues when recorded)
       --save FILE      a checkpoint (hessflow.checkpoint/1) of the trained variables after the last optimizer`,
+  export: `  export SPEC    a standalone Python program computing in float64 what run --json computes (same JSON document)
+      --to T           pytorch (--device cpu|cuda) | jax (jit; --devices N shards the feeds' batch axis)
+      -o FILE.py       write the program there (default stdout); above 10,000 values they go to FILE.npz beside it
+      --spectrum       the program computes the Lanczos extremes and the trace from HVPs by default (as spectrum --json)
+      --json-out       report what was written as one JSON document`,
   diff: `  diff A B       compares two 'run --json' documents (or an exported program's, of the same shape) field by field:
                        fetch.NAME, gradients.NAME, hessian.exact, hessian.tf_hessians.NAME (timing and mode ignored);
                        per field the relative difference max|A - B| / max(max|A|, max|B|), 0 when both are all zero
@@ -105,6 +110,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       case "check": return await (await import("./check.js")).checkCommand(rest, io);
       case "spectrum": return await (await import("./spectrum.js")).spectrumCommand(rest, io);
       case "train": return await (await import("./train.js")).trainCommand(rest, io);
+      case "export": return await (await import("./export.js")).exportCommand(rest, io);
       case "diff": return await (await import("./diff.js")).diffCommand(rest, io);
       case undefined:
         io.out(USAGE + "\n");

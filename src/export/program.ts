@@ -1,0 +1,76 @@
+// The parts every exported program shares: the header comment, the values (inline or from the .npz
+// sidecar), the graph function and the description of the outputs.
+import { basename } from "node:path";
+import type { ExportPlan } from "./plan.js";
+import { pyNumber } from "./ops.js";
+import { escapeControl } from "../messages.js";
+
+/** Above this many values in total, the values go to a sidecar .npz file instead of the program text. */
+export const INLINE_LIMIT = 10_000;
+
+/** A Python string literal (JSON's escapes are valid Python). */
+export function pyString(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** The `load_values()` function: the values inline, or read from the sidecar next to the program. */
+export function valuesFunction(plan: ExportPlan, sidecar: string | undefined): string {
+  if (sidecar !== undefined) {
+    return `def load_values():
+    """The spec's variables (as hessflow initialised them), constants and feeds, from the sidecar ${escapeControl(basename(sidecar))}."""
+    import numpy as np
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), ${pyString(basename(sidecar))})
+    with np.load(path) as data:
+        return {k: data[k] for k in data.files}
+`;
+  }
+  const entries = plan.values.map((v) => `        ${pyString(v.ident)}: _values([${Array.from(v.tensor.data, pyNumber).join(", ")}], [${v.tensor.shape.join(", ")}]),`);
+  return `def load_values():
+    """The spec's variables (as hessflow initialised them), constants and feeds: flat row-major values and shapes."""
+    return {
+${entries.join("\n")}
+    }
+`;
+}
+
+/** The graph function: one line per node, the spec's node names in the comments; it returns the nodes the outputs use. */
+export function graphFunction(plan: ExportPlan): string {
+  return `def graph(V, D):
+    """The spec's graph, one line per node (the comment names the spec node). V: the values; D: zero tensors added to the xs computed by ops ("taps")."""
+${plan.lines.map((l) => `    ${l}`).join("\n")}
+    return {${plan.returns.map((r) => `${pyString(r)}: ${r}`).join(", ")}}
+`;
+}
+
+/** The outputs the spec asks for, as Python data: names in the JSON document and Python names of their nodes. */
+export function outputsBlock(plan: ExportPlan): string {
+  const pairs = (xs: { name: string; ident: string }[]) => `[${xs.map((x) => `(${pyString(x.name)}, ${pyString(x.ident)})`).join(", ")}]`;
+  return `SPEC_NAME = ${pyString(plan.name)}
+FETCH = ${pairs(plan.fetch)}                       # (name in the JSON document, node)
+GRADIENT_YS = [${(plan.gradients?.ys ?? []).map(pyString).join(", ")}]
+GRADIENT_XS = ${pairs(plan.gradients?.xs ?? [])}
+HESSIAN_Y = ${plan.hessian ? pyString(plan.hessian.y) : "None"}
+HESSIAN_XS = ${pairs(plan.hessian?.xs ?? [])}
+SOURCE_XS = [${plan.sourceXs.map(pyString).join(", ")}]             # xs that are values: differentiated directly
+TAPPED_XS = [${plan.tappedXs.map(pyString).join(", ")}]             # xs computed by ops: differentiated through a zero added to them
+BATCH_AXES = {${plan.batchAxes.map((b) => `${pyString(b.ident)}: ${b.axis ?? "None"}`).join(", ")}}   # each placeholder's unknown (batch) axis
+`;
+}
+
+/** The JSON helpers both programs use: NaN and ±Infinity as strings, as hessflow writes them. */
+export const JSON_HELPERS = `def _json_safe(x):
+    """NaN, Infinity and -Infinity as strings (JSON has no such numbers), everything else as it is."""
+    if isinstance(x, dict):
+        return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_json_safe(v) for v in x]
+    if isinstance(x, float) and not math.isfinite(x):
+        return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
+    return x
+
+
+def write_json(doc, out):
+    """The document as hessflow run --json writes it (one line)."""
+    json.dump(_json_safe(doc), out, allow_nan=False, separators=(",", ":"))
+    out.write("\\n")
+`;
