@@ -66,7 +66,7 @@ def sigmoid(x): return jax.nn.sigmoid(x)
 def relu(x): return jnp.where(x > 0, x, 0.0)          # derivative 0 at 0, as TF
 def softplus(x): return -jax.nn.log_sigmoid(-x)       # log(1 + e^x), stable; derivative sigmoid(x)
 def leaky_relu(x, alpha): return jnp.where(x > 0, x, alpha * x)   # slope alpha at 0, as TF
-def elu(x): return jnp.where(x > 0, x, jnp.expm1(jnp.where(x > 0, 0.0, x)))
+def elu(x): return jnp.where(x < 0, jnp.expm1(jnp.where(x < 0, x, 0.0)), x)   # at 0: slope 1, curvature 0, as TF
 def identity(x): return x
 def stop_gradient(x): return jax.lax.stop_gradient(x)
 

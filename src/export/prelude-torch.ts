@@ -87,8 +87,8 @@ def relu(x): return torch.relu(x)           # gradient 0 at 0, as TF
 def softplus(x): return -F.logsigmoid(-x)   # log(1 + e^x), stable; gradient sigmoid(x) everywhere
 def leaky_relu(x, alpha): return F.leaky_relu(x, alpha)   # slope alpha at 0, as TF
 def elu(x):
-    """x for x > 0, e^x - 1 otherwise; derivatives e^x for x <= 0 (at 0 too, the first and the second, as hessflow), 1 for x > 0."""
-    return torch.where(x > 0, x, torch.expm1(torch.where(x > 0, torch.zeros_like(x), x)))
+    """x for x > 0, e^x - 1 otherwise; first derivative e^x for x < 0, 1 for x >= 0; second derivative e^x for x < 0, 0 for x >= 0 (TF's EluGradGrad)."""
+    return torch.where(x < 0, torch.expm1(torch.where(x < 0, x, torch.zeros_like(x))), x)
 def identity(x): return x
 def stop_gradient(x): return x.detach()
 

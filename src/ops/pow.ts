@@ -19,6 +19,8 @@ export const powOp: PublicOpDef<Record<string, never>> = {
     },
     ["y * Math.pow(x, y - 1)", "x > 0 ? Math.pow(x, y) * Math.log(x) : 0"],
   ),
+  // Where x ≤ 0: ∂/∂y of ∂z/∂x is x^(y−1) (the product rule's y' term), but ∂/∂x of ∂z/∂y is 0 (the masked log).
+  skewedMixedPartials: true,
   spec: binarySpec(
     "Elementwise power x^y with NumPy/TF broadcasting (tf.math.pow); the gradient in y is z·log(x) where x > 0, else 0, as in TF.",
     "pow: x^y.",

@@ -57,6 +57,12 @@ export interface OpDef<A> {
   grad(node: Node, dy: Node, attrs: A, b: Builders): (Node | null)[];
   /** Batched forward-mode derivative: the output's B tangents (length B·size), or null if all are zero. */
   jvp(args: JvpArgs<A>): Float64Array | null;
+  /**
+   * True when the gradient rule is not the derivative of one function everywhere (TF's masks, e.g. Pow's
+   * log x taken as 0 where x ≤ 0), so ∂²/∂a∂b may differ from ∂²/∂b∂a when two inputs depend on the xs:
+   * the Hessian engine then computes every entry instead of mirroring one triangle.
+   */
+  readonly skewedMixedPartials?: boolean;
 }
 
 /** How one spec attribute (TF's snake_case name, the key it is declared under) maps onto the API's attribute. */

@@ -8,7 +8,7 @@ import type { Node } from "../graph/graph.js";
 import type { Tensor } from "../graph/tensor.js";
 import type { Workspace } from "../kernels/workspace.js";
 import { graphBudget } from "../memory.js";
-import { checkHessianMemory, checkHessianOptions, dependentXs, type HessianOptions, type HessianResult } from "./hessian-options.js";
+import { checkHessianMemory, checkHessianOptions, asymmetricHessian, type HessianOptions, type HessianResult } from "./hessian-options.js";
 import { batchSize, chooseThreads } from "./hessian-sizing.js";
 import type { Plan } from "./plan.js";
 import type { Feed, Session } from "./session.js";
@@ -38,12 +38,14 @@ export class HessianEngine {
     checkHessianOptions(options);
     const mode = options.mode ?? "batched";
     const budget = graphBudget(this.session.graph);
-    checkHessianMemory(xs, mode, budget);
+    const asymmetric = asymmetricHessian(y, xs);
+    checkHessianMemory(xs, mode, budget, asymmetric);
     const graphs = this.derivativeGraphs(y, xs);
     if (mode === "rows") return this.rowByRow(y, xs, graphs, feed);
     const work = this.forward(xs, graphs.grads, feed, options.batch);
-    // An x computed from another x (e.g. [w, h] with h = f(w)): tf.gradients' mixed derivatives are then not symmetric.
-    if (dependentXs(xs)) return { ...this.result(work, transposedColumns(work)), workers: 0 };
+    // An x computed from another x (e.g. [w, h] with h = f(w)), or pow's masked log at x ≤ 0 with both inputs
+    // depending on the xs: tf.gradients' mixed derivatives may then not be symmetric, so nothing is mirrored.
+    if (asymmetric) return { ...this.result(work, transposedColumns(work)), workers: 0 };
     const choice = chooseThreads({ plan: work.rows.job.plan, n: work.n, batch: work.batch, budget, requested: options.workers ?? "auto", pool: this.pool });
     if (choice.threads > 1) return { ...this.result(work, await this.onThreads(work, choice.threads, options.onProgress)), workers: choice.threads };
     const matrix = new Float64Array(work.n * work.n);

@@ -3,6 +3,7 @@ import { GraphError } from "../errors.js";
 import { flatLayout, type FlatEntry } from "../autodiff/hessian.js";
 import type { Node } from "../graph/graph.js";
 import { checkMemory, graphBudget, type MemoryBudget } from "../memory.js";
+import { OPS } from "../ops/registry.js";
 
 /** How to compute a Hessian. */
 export type HessianMode = "rows" | "batched";
@@ -45,12 +46,38 @@ function show(v: unknown): string {
 
 /**
  * Refuses, before anything is computed, a Hessian whose matrices cannot fit in memory: the n×n result,
- * and a second n×n copy where the mode makes one (rows: the plan's output buffer; dependent xs: the columns).
+ * and a second n×n copy where the mode makes one (rows: the plan's output buffer; an asymmetric Hessian: the columns).
  */
-export function checkHessianMemory(xs: Node[], mode: HessianMode = "batched", budget: MemoryBudget = graphBudget(xs[0]?.graph)): void {
+export function checkHessianMemory(xs: Node[], mode: HessianMode = "batched", budget: MemoryBudget = graphBudget(xs[0]?.graph), asymmetric = dependentXs(xs)): void {
   const n = flatLayout(xs).reduce((s, e) => s + e.size, 0);
-  const copies = mode === "rows" || dependentXs(xs) ? 2 : 1;
+  const copies = mode === "rows" || asymmetric ? 2 : 1;
   checkMemory(copies * n * n * 8, `the ${n}×${n} Hessian${copies > 1 ? " (two copies in this mode)" : ""}`, budget);
+}
+
+/**
+ * True when the Hessian of tf.gradients may not be symmetric, so no triangle may be mirrored: some x is
+ * computed from another x, or an op whose rule skews its mixed partials (see OpDef.skewedMixedPartials,
+ * e.g. pow) has two inputs that depend on the xs, on the way from the xs to y.
+ */
+export function asymmetricHessian(y: Node, xs: Node[]): boolean {
+  if (dependentXs(xs)) return true;
+  const ids = new Set(xs.map((x) => x.id));
+  const depends = new Map<number, boolean>();
+  // Ancestors of y, children before parents are settled: an iterative post-order walk.
+  const stack: [Node, boolean][] = [[y, false]];
+  while (stack.length) {
+    const [n, expanded] = stack.pop()!;
+    if (depends.has(n.id)) continue;
+    if (!expanded && !ids.has(n.id)) {
+      stack.push([n, true]);
+      for (const i of n.inputs) if (!depends.has(i.id)) stack.push([i, false]);
+      continue;
+    }
+    const fromXs = n.inputs.filter((i) => depends.get(i.id)).length;
+    if (fromXs >= 2 && (OPS[n.op] as { skewedMixedPartials?: boolean }).skewedMixedPartials) return true;
+    depends.set(n.id, ids.has(n.id) || fromXs > 0);
+  }
+  return false;
 }
 
 /** True when some x is computed from another x (then the Hessian of tf.gradients is not symmetric). */
