@@ -73,12 +73,12 @@ describe("hessflow diff", () => {
     {
       what: "one gradient entry", field: "gradients.", change: (d) => {
         const [name, g] = Object.entries(d.gradients).find(([, v]) => flat(v).length >= 2)!;
-        const before = copy(d).gradients[name];
         const rows = g as number[][] | number[];
         const row = (Array.isArray(rows[0]) ? rows[rows.length - 1] : rows) as number[];
         const was = row[row.length - 1];
         row[row.length - 1] = was + 3e-6;
-        return { a: before, b: g, was, now: row[row.length - 1], name };
+        // The gradients share one scale: A's and B's gradients, all of them.
+        return { a: Object.values(base.gradients), b: Object.values(d.gradients), was, now: row[row.length - 1], name };
       },
     },
     {
@@ -115,6 +115,18 @@ describe("hessflow diff", () => {
     expect(err.trim().split("\n")).toHaveLength(1);
     expect(err).toContain(`'${name}'`);
     expect(err).toContain("above --tol 1.00e-10");
+  });
+
+  it("gradients share one scale, and so do the tf.hessians blocks: rounding noise in a field that is zero in theory passes", async () => {
+    const a = { gradients: { w: [2, -4], b: [5e-17] }, hessian: { tf_hessians: { w: [[3]], b: [[-2e-17]] } } };
+    const b = { gradients: { w: [2, -4], b: [-6e-17] }, hessian: { tf_hessians: { w: [[3]], b: [[1e-17]] } } };
+    const { code, report } = await diff(a, b);
+    expect(code).toBe(0);
+    const rel = Object.fromEntries(report.fields.map((f) => [f.field, f.rel]));
+    expect(rel["gradients.b"]).toBe(11e-17 / 4);
+    expect(rel["hessian.tf_hessians.b"]).toBe(3e-17 / 3);
+    // Alone (outside a group) the same noise is a relative difference of about 1: fetches keep their own scale.
+    expect((await diff({ fetch: { z: 5e-17 } }, { fetch: { z: -6e-17 } })).code).toBe(1);
   });
 
   it("the tolerance is inclusive: rel 0.2 passes --tol 0.2 and fails --tol 0.19999", async () => {

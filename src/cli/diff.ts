@@ -56,7 +56,7 @@ function diffText(fa: string, fb: string, r: DiffReport): string {
   const line = (cells: string[]) => cells.map((s, c) => (c >= 1 && c <= 4 && c !== 3 ? s.padStart(width[c]) : s.padEnd(width[c]))).join("  ").trimEnd();
   const w = r.worst!;
   return [
-    `diff A = ${q(fa)}, B = ${q(fb)}: relative difference per field max|A - B| / max(max|A|, max|B|) (0 when both are all zero)`,
+    `diff A = ${q(fa)}, B = ${q(fb)}: relative difference per field max|A - B| / max(max|A|, max|B|) (0 when both are all zero; gradients.* share one scale, tf_hessians.* another)`,
     line(head),
     ...rows.map(line),
     w.kind === "mismatch"

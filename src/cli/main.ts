@@ -72,6 +72,7 @@ ${HESSIAN_OPTIONS}
   diff: `  diff A B       compares two 'run --json' documents (or an exported program's, of the same shape) field by field:
                        fetch.NAME, gradients.NAME, hessian.exact, hessian.tf_hessians.NAME (timing and mode ignored);
                        per field the relative difference max|A - B| / max(max|A|, max|B|), 0 when both are all zero
+                       (the gradients share one scale, the tf.hessians blocks another)
       --tol T          largest accepted relative difference (default 1e-10); above it, or on a missing field, a shape
                        change, a non-number or a NaN/Infinity on one side only, the table is printed, then exit 1
       --json           the report as one JSON document`,

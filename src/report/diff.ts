@@ -1,12 +1,18 @@
 // Field-by-field comparison of two `hessflow run --json` documents (or documents of the same shape, such as
 // an exported PyTorch or JAX program prints). Each numeric field (fetch.NAME, gradients.NAME, hessian.exact,
 // hessian.tf_hessians.NAME, the summary's numbers, ...) gets its relative difference
-// max|a − b| / max(max|a|, max|b|) (0 when both are all zero); structural mismatches are reported per field.
+// max|a − b| / max(max|a|, max|b|) (0 when both are all zero), the scale taken over the field's group for the
+// gradients (one gradient vector) and the tf.hessians blocks (one block diagonal), so a gradient or block that
+// is zero in theory and ±1e-17 of rounding in practice is judged on its group's scale; structural mismatches
+// are reported per field.
 import { q } from "../messages.js";
 import { unravel } from "./labels.js";
 
 /** Fields that say how a document was computed, not what: never compared. */
 export const IGNORED_FIELDS: readonly string[] = ["name", "hessian.mode", "hessian.ms", "hessian.workers"];
+
+/** Objects whose numeric fields share one scale: the parts of one gradient vector, the blocks of one block diagonal. */
+export const GROUPED_FIELDS: readonly string[] = ["gradients", "hessian.tf_hessians"];
 
 /** Fields compared as a whole by equality (the Hessian's flatten order), not as numbers. */
 const LAYOUT_FIELDS: readonly string[] = ["hessian.xs"];
@@ -37,6 +43,18 @@ export interface DiffReport {
   tol: number;
 }
 
+/** Rescales each grouped field's rel by the largest scale in its group (GROUPED_FIELDS). */
+function shareGroupScales(fields: FieldDiff[]): void {
+  for (const group of GROUPED_FIELDS) {
+    const members = fields.filter((f) => f.kind === "numbers" && f.field.startsWith(`${group}.`) && !f.field.slice(group.length + 1).includes("."));
+    const scale = Math.max(0, ...members.map((f) => f.scale!));
+    for (const f of members) {
+      f.scale = scale;
+      f.rel = f.maxAbs === 0 ? 0 : f.maxAbs! / scale;
+    }
+  }
+}
+
 /** A numeric tensor read from JSON: its shape and values (NaN and ±Infinity from their strings). */
 interface NumericTensor { shape: number[]; data: number[] }
 
@@ -44,6 +62,7 @@ interface NumericTensor { shape: number[]; data: number[] }
 export function diffDocuments(a: unknown, b: unknown, tol: number, names: [string, string] = ["A", "B"]): DiffReport {
   const fields: FieldDiff[] = [];
   walk(a, b, "", fields, names);
+  shareGroupScales(fields);
   const worst = fields.reduce<FieldDiff | undefined>((w, f) => (w === undefined || f.rel > w.rel ? f : w), undefined);
   return { fields, worst, tol, ok: fields.every((f) => f.kind !== "mismatch" && f.rel <= tol) };
 }
