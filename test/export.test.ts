@@ -283,6 +283,27 @@ describe("export to PyTorch: TF's conventions at kinks and ties", () => {
   }, 60_000);
 });
 
+describe("export to PyTorch, then hessflow diff, as a user would", () => {
+  it.skipIf(!HAS_TORCH)("diff of run --json and the PyTorch program's output exits 0; one changed Hessian entry makes it exit 1 naming hessian.exact", async () => {
+    const file = DIR + "tanh-mlp.json";
+    const ref = join(dir, "diff-ref.json");
+    let text = "";
+    expect(await main(["run", file, "--json", "--workers", "1"], { out: (t) => (text += t), err: () => {} })).toBe(0);
+    writeFileSync(ref, text);
+    expect(await main(["export", file, "--to", "pytorch", "-o", join(dir, "diff.py")], { out: () => {}, err: () => {} })).toBe(0);
+    const [got] = runPrograms([{ program: join(dir, "diff.py"), args: [], out: join(dir, "diff.out.json") }], dir);
+    let out = "";
+    expect(await main(["diff", ref, join(dir, "diff.out.json")], { out: (t) => (out += t), err: () => {} })).toBe(0);
+    expect(out).toContain("hessian.exact");
+    const changed = got as { hessian: { exact: number[][] } };
+    changed.hessian.exact[3][5] += 1e-6;
+    writeFileSync(join(dir, "diff-changed.json"), JSON.stringify(changed));
+    let err = "";
+    expect(await main(["diff", ref, join(dir, "diff-changed.json")], { out: () => {}, err: (t) => (err += t) })).toBe(1);
+    expect(err).toContain("'hessian.exact'");
+  }, 60_000);
+});
+
 describe("export to PyTorch: --spectrum", () => {
   it.skipIf(!HAS_TORCH)("Lanczos extremes agree with hessflow spectrum to 1e-9; the Hutchinson trace is within 4 standard errors of the exact trace", async () => {
     const file = DIR + "tanh-mlp.json";
