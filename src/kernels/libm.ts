@@ -127,8 +127,9 @@ const LG7 = 1.479819860511658591e-01; // 3FC2F112 DF3E5244
 
 /** The natural logarithm, fdlibm's __ieee754_log: the same bits in every JavaScript engine, error < 1 ulp. */
 export function log(x: number): number {
-  let hx = hiWord(x);
-  const lx = loWord(x);
+  F64[0] = x;
+  let hx = U32[HI] | 0;
+  const lx = U32[LO];
   let k = 0;
   if (hx < 0x00100000) { // x < 2^-1022: zero, negative or subnormal
     if (((hx & 0x7fffffff) | lx) === 0) return -Infinity;
@@ -342,8 +343,10 @@ const IVLN2_L = 1.92596299112661746887e-08; // 0x3E54AE0B F85DDF44
 
 /** xʸ (fdlibm's __ieee754_pow, with JavaScript's NaN for y = NaN and for (±1) ** ±Infinity): the same bits everywhere. */
 export function pow(x: number, y: number): number {
-  const hx = hiWord(x), lx = loWord(x);
-  const hy = hiWord(y), ly = loWord(y);
+  F64[0] = x;
+  const hx = U32[HI] | 0, lx = U32[LO];
+  F64[0] = y;
+  const hy = U32[HI] | 0, ly = U32[LO];
   let ix = hx & 0x7fffffff;
   const iy = hy & 0x7fffffff;
   if ((iy | ly) === 0) return 1; // x ** ±0 = 1, even for NaN
