@@ -488,20 +488,20 @@ export function pow(x: number, y: number): number {
   return s * z;
 }
 
-// sin, cos: fdlibm's kernels on [-π/4, π/4] after Cody–Waite reduction by π/2 (the "medium" path of
-// __ieee754_rem_pio2, exact for |x| < 2^20·π/2).
-const S1 = -1.66666666666666324348e-01;
-const S2 = 8.33333333332248946124e-03;
-const S3 = -1.98412698298579493134e-04;
-const S4 = 2.75573137070700676789e-06;
-const S5 = -2.50507602534068634195e-08;
-const S6 = 1.58969099521155010221e-10;
-const C1 = 4.16666666666666019037e-02;
-const C2 = -1.38888888888741095749e-03;
-const C3 = 2.48015872894767294178e-05;
-const C4 = -2.75573143513906633035e-07;
-const C5 = 2.08757232129817482790e-09;
-const C6 = -1.13596475577881948265e-11;
+// sin, cos: fdlibm's kernels on [-π/4, π/4] after reduction by π/2: Cody–Waite (the "medium" path of
+// __ieee754_rem_pio2) for |x| < 2^20·π/2, Payne–Hanek (__kernel_rem_pio2, with 2/π to 1,584 bits) beyond.
+const S1 = -1.66666666666666324348e-01; // 0xBFC55555 55555549
+const S2 = 8.33333333332248946124e-03; // 0x3F811111 1110F8A6
+const S3 = -1.98412698298579493134e-04; // 0xBF2A01A0 19C161D5
+const S4 = 2.75573137070700676789e-06; // 0x3EC71DE3 57B1FE7D
+const S5 = -2.50507602534068634195e-08; // 0xBE5AE5E6 8A2B9CEB
+const S6 = 1.58969099521155010221e-10; // 0x3DE5D93A 5ACFD57C
+const C1 = 4.16666666666666019037e-02; // 0x3FA55555 5555554C
+const C2 = -1.38888888888741095749e-03; // 0xBF56C16C 16C15177
+const C3 = 2.48015872894767294178e-05; // 0x3EFA01A0 19CB1590
+const C4 = -2.75573143513906633035e-07; // 0xBE927E4F 809C52AD
+const C5 = 2.08757232129817482790e-09; // 0x3E21EE9E BDB4B1C4
+const C6 = -1.13596475577881948265e-11; // 0xBDA8FAE9 BE8838D4
 const INVPIO2 = 6.36619772367581382433e-01; // 0x3FE45F30 6DC9C883
 const PIO2_1 = 1.57079632673412561417e+00; // 0x3FF921FB 54400000
 const PIO2_1T = 6.07710050650619224932e-11; // 0x3DD0B461 1A626331
@@ -510,6 +510,24 @@ const PIO2_2T = 2.02226624879595063154e-21; // 0x3BA3198A 2E037073
 const PIO2_3 = 2.02226624871116645580e-21; // 0x3BA3198A 2E000000
 const PIO2_3T = 8.47842766036889956997e-32; // 0x397B839A 252049C1
 const TWO52x15 = 6755399441055744; // 0x1.8p52, for round-to-nearest-integer
+const TWO24 = 16777216; // 2^24
+const TWON24 = 5.9604644775390625e-8; // 2^-24
+
+/** 2/π in 24-bit chunks: IPIO2[i] is bits 24i … 24i+23 after the binary point (enough for every double). */
+const IPIO2 = [
+  0xa2f983, 0x6e4e44, 0x1529fc, 0x2757d1, 0xf534dd, 0xc0db62, 0x95993c, 0x439041, 0xfe5163, 0xabdebb, 0xc561b7,
+  0x246e3a, 0x424dd2, 0xe00649, 0x2eea09, 0xd1921c, 0xfe1deb, 0x1cb129, 0xa73ee8, 0x8235f5, 0x2ebb44, 0x84e99c,
+  0x7026b4, 0x5f7e41, 0x3991d6, 0x398353, 0x39f49c, 0x845f8b, 0xbdf928, 0x3b1ff8, 0x97ffde, 0x05980f, 0xef2f11,
+  0x8b5a0a, 0x6d1f6d, 0x367ecf, 0x27cb09, 0xb74f46, 0x3f669e, 0x5fea2d, 0x7527ba, 0xc7ebe5, 0xf17b3d, 0x0739f7,
+  0x8a5292, 0xea6bfb, 0x5fb11f, 0x8d5d08, 0x560330, 0x46fc7b, 0x6babf0, 0xcfbc20, 0x9af436, 0x1da9e3, 0x91615e,
+  0xe61b08, 0x659985, 0x5f14a0, 0x68408d, 0xffd880, 0x4d7327, 0x310606, 0x1556ca, 0x73a8c9, 0x60e27b, 0xc08c6b,
+] as const;
+
+/** π/2 in 24-bit pieces (each exact, the next one's leading bit where the previous ends). */
+const PIO2_24 = [
+  1.57079625129699707031e+00, 7.54978941586159635335e-08, 5.39030252995776476554e-15, 3.28200341580791294123e-22,
+  1.27065575308067607349e-29, 1.22933308981111328932e-36, 2.73370053816464559624e-44, 2.16741683877804819444e-51,
+] as const;
 
 /** sin(x + y) for |x| ≤ π/4, y the tail of x (fdlibm's __kernel_sin; iy = 0 when y is 0). */
 function kernelSin(x: number, y: number, iy: number): number {
@@ -532,8 +550,8 @@ function kernelCos(x: number, y: number): number {
   return a - (hz - (z * r - x * y));
 }
 
-/** The quadrant n of x = n·π/2 + (y0 + y1), |y0 + y1| ≤ π/4, calling `then(n, y0, y1)` (no array is allocated). */
-function reducePio2<T>(x: number, ix: number, then: (n: number, y0: number, y1: number) => T): T {
+/** The quadrant n and remainder y0 + y1 of x = n·π/2 + y, |y| ≤ π/4, for |x| < 2^20·π/2 (ix: |x|'s high word). */
+function reduceMedium<T>(x: number, ix: number, then: (n: number, y0: number, y1: number) => T): T {
   const fn = (x * INVPIO2 + TWO52x15) - TWO52x15;
   const n = fn | 0;
   let r = x - fn * PIO2_1;
@@ -559,6 +577,104 @@ function reducePio2<T>(x: number, ix: number, then: (n: number, y0: number, y1: 
   return then(n, y0, (r - y0) - w);
 }
 
+/**
+ * The same for finite |x| ≥ 2^20·π/2 (fdlibm's __ieee754_rem_pio2 large case and __kernel_rem_pio2 at double
+ * precision): |x| as three 24-bit pieces times 2/π, skipping the part of the product that is ≡ 0 mod 8.
+ */
+function reduceLarge<T>(x: number, then: (n: number, y0: number, y1: number) => T): T {
+  const hx = hiWord(x), ix = hx & 0x7fffffff;
+  const e0 = (ix >> 20) - 1046; // ilogb(x) - 23
+  let z = fromWords(ix - (e0 << 20), loWord(x)); // |x| · 2^-e0, in [2^23, 2^24)
+  const xs = [0, 0, 0];
+  for (let i = 0; i < 2; i++) { xs[i] = z | 0; z = (z - xs[i]) * TWO24; }
+  xs[2] = z;
+  let nx = 3;
+  while (xs[nx - 1] === 0) nx--;
+
+  const jk = 4, jx = nx - 1;
+  const jv = Math.max(0, ((e0 - 3) / 24) | 0);
+  let q0 = e0 - 24 * (jv + 1);
+  const f = new Float64Array(20), q = new Float64Array(20), fq = new Float64Array(20), iq = new Int32Array(20);
+  for (let i = 0, j = jv - jx; i <= jx + jk; i++, j++) f[i] = j < 0 ? 0 : IPIO2[j];
+  for (let i = 0; i <= jk; i++) { let fw = 0; for (let j = 0; j <= jx; j++) fw += xs[j] * f[jx + i - j]; q[i] = fw; }
+  let jz = jk, n = 0, ih = 0;
+  for (;;) {
+    // distill q[] into iq[], reversed
+    z = q[jz];
+    for (let i = 0, j = jz; j > 0; i++, j--) {
+      const fw = (TWON24 * z) | 0;
+      iq[i] = (z - TWO24 * fw) | 0;
+      z = q[j - 1] + fw;
+    }
+    z = scalbn(z, q0);
+    z -= 8 * Math.floor(z * 0.125); // drop multiples of 8
+    n = z | 0;
+    z -= n;
+    ih = 0;
+    if (q0 > 0) { // iq[jz-1] holds bits of n
+      const i = iq[jz - 1] >> (24 - q0);
+      n += i;
+      iq[jz - 1] -= i << (24 - q0);
+      ih = iq[jz - 1] >> (23 - q0);
+    } else if (q0 === 0) ih = iq[jz - 1] >> 23;
+    else if (z >= 0.5) ih = 2;
+    if (ih > 0) { // fraction ≥ 0.5: take 1 − fraction
+      n += 1;
+      let carry = 0;
+      for (let i = 0; i < jz; i++) {
+        const j = iq[i];
+        if (carry === 0) { if (j !== 0) { carry = 1; iq[i] = 0x1000000 - j; } } else iq[i] = 0xffffff - j;
+      }
+      if (q0 === 1) iq[jz - 1] &= 0x7fffff;
+      else if (q0 === 2) iq[jz - 1] &= 0x3fffff;
+      if (ih === 2) { z = 1 - z; if (carry !== 0) z -= scalbn(1, q0); }
+    }
+    if (z !== 0) break;
+    let j = 0;
+    for (let i = jz - 1; i >= jk; i--) j |= iq[i];
+    if (j !== 0) break;
+    // cancellation: recompute with more terms of 2/π
+    let k = 1;
+    while (iq[jk - k] === 0) k++;
+    for (let i = jz + 1; i <= jz + k; i++) {
+      f[jx + i] = IPIO2[jv + i];
+      let fw = 0;
+      for (let jj = 0; jj <= jx; jj++) fw += xs[jj] * f[jx + i - jj];
+      q[i] = fw;
+    }
+    jz += k;
+  }
+  if (z === 0) { // chop off zero terms
+    jz -= 1;
+    q0 -= 24;
+    while (iq[jz] === 0) { jz--; q0 -= 24; }
+  } else { // break z into 24-bit pieces if needed
+    z = scalbn(z, -q0);
+    if (z >= TWO24) {
+      const fw = (TWON24 * z) | 0;
+      iq[jz] = (z - TWO24 * fw) | 0;
+      jz += 1;
+      q0 += 24;
+      iq[jz] = fw;
+    } else iq[jz] = z | 0;
+  }
+  let fw = scalbn(1, q0);
+  for (let i = jz; i >= 0; i--) { q[i] = fw * iq[i]; fw *= TWON24; }
+  for (let i = jz; i >= 0; i--) {
+    fw = 0;
+    for (let k = 0; k <= jk && k <= jz - i; k++) fw += PIO2_24[k] * q[i + k];
+    fq[jz - i] = fw;
+  }
+  fw = 0;
+  for (let i = jz; i >= 0; i--) fw += fq[i];
+  const y0 = ih === 0 ? fw : -fw;
+  fw = fq[0] - fw;
+  for (let i = 1; i <= jz; i++) fw += fq[i];
+  const y1 = ih === 0 ? fw : -fw;
+  n &= 7;
+  return hx < 0 ? then(-n, -y0, -y1) : then(n, y0, y1);
+}
+
 const SIN_QUADRANT = (n: number, y0: number, y1: number): number => {
   switch (n & 3) {
     case 0: return kernelSin(y0, y1, 1);
@@ -577,28 +693,20 @@ const COS_QUADRANT = (n: number, y0: number, y1: number): number => {
   }
 };
 
-/** Largest |x| (≈ 1.65e6, 2^20·π/2) for which sin/cos are deterministic; beyond it they defer to Math.sin/cos. */
-export const TRIG_DETERMINISTIC_LIMIT = 1647099.3291652855;
-
-/**
- * sin x (fdlibm), the same bits in every engine for |x| < 2^20·π/2 ≈ 1.6e6; larger finite |x| (which would
- * need fdlibm's 600-line Payne–Hanek reduction, and which hessflow never passes) falls back to Math.sin.
- */
+/** sin x (fdlibm): the same bits in every JavaScript engine, error < 1 ulp, for every double. */
 export function sin(x: number): number {
   const ix = hiWord(x) & 0x7fffffff;
   if (ix <= 0x3fe921fb) return kernelSin(x, 0, 0); // |x| ~<= π/4
   if (ix >= 0x7ff00000) return NaN;
-  if (ix >= 0x413921fb) return Math.sin(x);
-  return reducePio2(x, ix, SIN_QUADRANT);
+  return ix < 0x413921fb ? reduceMedium(x, ix, SIN_QUADRANT) : reduceLarge(x, SIN_QUADRANT);
 }
 
-/** cos x (fdlibm), the same bits in every engine for |x| < 2^20·π/2 ≈ 1.6e6; beyond, as sin, Math.cos. */
+/** cos x (fdlibm): the same bits in every JavaScript engine, error < 1 ulp, for every double. */
 export function cos(x: number): number {
   const ix = hiWord(x) & 0x7fffffff;
   if (ix <= 0x3fe921fb) return kernelCos(x, 0); // |x| ~<= π/4
   if (ix >= 0x7ff00000) return NaN;
-  if (ix >= 0x413921fb) return Math.cos(x);
-  return reducePio2(x, ix, COS_QUADRANT);
+  return ix < 0x413921fb ? reduceMedium(x, ix, COS_QUADRANT) : reduceLarge(x, COS_QUADRANT);
 }
 
 /** √(a² + b²) without overflow, deterministic (Math.hypot's rounding is engine-defined): m·√(1 + (n/m)²). */
