@@ -1,8 +1,8 @@
 // Seeded pseudo-random numbers for the stochastic spectral methods: the same seed gives the same numbers everywhere.
+import * as libm from "../kernels/libm.js";
 
 /** The seeded generator the initializers use (mulberry32): uniform numbers in [0, 1) from a 32-bit seed. */
 export { mulberry32 } from "../graph/initializers.js";
-import * as libm from "../kernels/libm.js";
 
 /** A standard normal sample (Box–Muller) from a uniform generator. */
 export function normal(rand: () => number): number {
