@@ -10,6 +10,7 @@ import * as hf from "../src/index.js";
 import { BROWSER_DEFAULT_BYTES } from "../src/memory.js";
 import { decodePng } from "../src/report/png.js";
 import { heatmapsSvg, spectraSvg } from "../src/report/svg.js";
+import * as libm from "../src/kernels/libm.js";
 import { closeChromium, launchChromium } from "./browser.js";
 import { ensureBrowserBuild, ROOT } from "./dist.js";
 import { compareCourseSpec, runCourseSpec } from "./fixtures/browser/harness.mjs";
@@ -50,73 +51,33 @@ function expectSameBits(browser: Result, node: Result, where: string): void {
   expect(strip(browser), where).toEqual(strip(node));
 }
 
-/**
- * Ops whose kernels call Math.exp, Math.log, Math.tanh and their kin. ECMAScript leaves these functions' last bit to the
- * engine, and Node 20's V8 and the test Chromium's V8 round some arguments differently (measured by libmDifferences), so
- * across the two engines such specs can agree only to rounding; +, −, ×, ÷ and sqrt are exact IEEE operations everywhere.
- */
-const ENGINE_ROUNDED = new Set(["tanh", "sigmoid", "softmax", "log_softmax", "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits", "sigmoid_cross_entropy_with_logits", "softplus", "exp", "log", "elu", "pow"]);
-/** Whether a course spec uses an op of ENGINE_ROUNDED (as an op node or called in an expr). */
-function usesEngineRounding(name: string): boolean {
-  const doc = JSON.parse(readFileSync(join(ROOT, "graph-specs", `${name}.json`), "utf8")) as { nodes: { op?: string; expr?: string }[] };
-  return doc.nodes.some((n) => ENGINE_ROUNDED.has(n.op ?? "") || [...(n.expr ?? "").matchAll(/([a-z_0-9]+)\s*\(/g)].some((m) => ENGINE_ROUNDED.has(m[1])) || (n.expr ?? "").includes("^"));
-}
-
-/** The probe: Math's transcendental functions on 20,000 fixed arguments, as bits (the same source runs in Node and in the page). */
-const LIBM_PROBE = `(() => {
+/** The probe: each function of `lib` (Math, or hessflow's libm) on 20,000 fixed arguments, as hex bits (the same source runs in Node and in the page). */
+const PROBE = `(lib) => {
   const out = {}, xs = Array.from({ length: 20000 }, (_, i) => ((i * 7919) % 20000) / 1000 - 10 + i * 1e-9);
-  for (const f of ["exp", "log", "log1p", "expm1", "tanh", "pow"]) {
-    const y = Float64Array.from(xs, (x) => (f === "pow" ? Math.pow(Math.abs(x), 1.7) : f.startsWith("log") ? Math[f](Math.abs(x)) : Math[f](x)));
+  for (const f of ["exp", "log", "log1p", "expm1", "tanh", "pow", "sin", "cos"]) {
+    const y = Float64Array.from(xs, (x) => (f === "pow" ? lib.pow(Math.abs(x), 1.7) : f.startsWith("log") ? lib[f](Math.abs(x)) : lib[f](x)));
     out[f] = Array.from(new Uint8Array(y.buffer), (b) => b.toString(16).padStart(2, "0")).join("");
   }
   return out;
-})()`;
-/** For each of Math's transcendental functions, on how many of the probe's arguments the page's engine rounds differently from Node's. */
-async function libmDifferences(page: Page): Promise<Record<string, number>> {
-  const here = (0, eval)(LIBM_PROBE) as Record<string, string>, there = (await page.evaluate(LIBM_PROBE)) as Record<string, string>;
-  return Object.fromEntries(Object.keys(here).map((f) => {
-    const a = fromBits(here[f]), b = fromBits(there[f]);
-    return [f, a.reduce((n, v, i) => n + (Object.is(v, b[i]) ? 0 : 1), 0)];
-  }));
-}
-
-/** Largest |a − b| over max |b|: how far apart two vectors are, relative to their size. */
-function relativeGap(a: Float64Array, b: Float64Array): number {
-  let gap = 0, size = 0;
-  for (let i = 0; i < b.length; i++) { gap = Math.max(gap, Math.abs(a[i] - b[i])); size = Math.max(size, Math.abs(b[i])); }
-  return size === 0 ? gap : gap / size;
-}
-
+}`;
 /**
- * For specs with ENGINE_ROUNDED ops, when the engines' Math functions differ: the same structure and names, and every number
- * compared (fetches, gradients, the Hessian's rows, all of it when small) within RELATIVE_GAP; returns the largest gap seen.
+ * For each function, on how many of the probe's arguments the page's engine rounds differently from Node's: for Math.* (ECMAScript
+ * leaves their last bit to the engine) and for hessflow's libm (dist/browser/kernels/libm.js in the page, src/kernels/libm.ts here).
  */
-function expectRoundingClose(browser: Result, node: Result, where: string): number {
-  const pairs: [string, string, string][] = [
-    ...browser.fetch.map((f, i) => [`fetch ${f.name}`, f.bits, node.fetch[i].bits] as [string, string, string]),
-    ...browser.gradients.map((g, i) => [`gradient ${g.name}`, g.bits, node.gradients[i].bits] as [string, string, string]),
-  ];
-  expect(browser.fetch.map((f) => [f.name, f.shape]), where).toEqual(node.fetch.map((f) => [f.name, f.shape]));
-  expect(browser.gradients.map((g) => [g.name, g.shape]), where).toEqual(node.gradients.map((g) => [g.name, g.shape]));
-  expect(limitless(browser.refused), where).toBe(limitless(node.refused));
-  expect(browser.hessian?.n, where).toBe(node.hessian?.n);
-  expect(browser.hvp?.n, where).toBe(node.hvp?.n);
-  if (browser.hessian && node.hessian) {
-    pairs.push(["Hessian gradient", browser.hessian.gradient, node.hessian.gradient]);
-    browser.hessian.rows.forEach((r, k) => pairs.push([`Hessian row ${r.i}`, r.bits, node.hessian!.rows[k].bits]));
-    if (browser.hessian.bits !== undefined) pairs.push(["Hessian", browser.hessian.bits, node.hessian.bits!]);
-  }
-  if (browser.hvp && node.hvp) pairs.push(["Hessian-vector products", browser.hvp.bits, node.hvp.bits]);
-  let worst = 0;
-  for (const [what, a, b] of pairs) {
-    const gap = relativeGap(fromBits(a), fromBits(b));
-    expect(gap, `${where}: ${what}`).toBeLessThanOrEqual(RELATIVE_GAP);
-    worst = Math.max(worst, gap);
-  }
-  return worst;
+async function libmDifferences(page: Page): Promise<{ math: Record<string, number>; libm: Record<string, number> }> {
+  const probe = (0, eval)(PROBE) as (lib: object) => Record<string, string>;
+  const here = { math: probe(Math), libm: probe(libm) };
+  const there = (await page.evaluate(`(async () => {
+    const probe = ${PROBE};
+    const libm = await import(new URL("/dist/browser/kernels/libm.js", location.href).href);
+    return { math: probe(Math), libm: probe(libm) };
+  })()`)) as typeof here;
+  const count = (a: Record<string, string>, b: Record<string, string>) => Object.fromEntries(Object.keys(a).map((f) => {
+    const x = fromBits(a[f]), y = fromBits(b[f]);
+    return [f, x.reduce((n, v, i) => n + (Object.is(v, y[i]) ? 0 : 1), 0)];
+  }));
+  return { math: count(here.math, there.math), libm: count(here.libm, there.libm) };
 }
-/** How far (relative to the largest entry) the page's numbers may lie from Node's when only the engines' last-bit rounding of Math functions separates them. */
-const RELATIVE_GAP = 1e-14;
 
 let browser: Browser | undefined;
 let plain: Server, strict: Server;
@@ -175,23 +136,21 @@ describe.skipIf(SKIP)("the browser build in Chromium", () => {
     expect(vendored).not.toMatch(/^\s*(import|export)\s.*\bfrom\b/m);
   });
 
-  it("every course spec: the page's loss, gradients and exact Hessian are Node's, bit for bit (to the engines' rounding of Math.exp/log/tanh)", async () => {
+  it("every course spec: the page's loss, gradients and exact Hessian are Node's, bit for bit (hessflow's libm: the same bits in both engines, where Math's are not)", async () => {
     const { page, errors } = await openPage(plain);
-    const libm = await libmDifferences(page);
-    const enginesAgree = Object.values(libm).every((n) => n === 0);
-    const lines: string[] = [`Math functions rounded differently by Chromium and Node on 20,000 arguments: ${JSON.stringify(libm)}`];
+    const diff = await libmDifferences(page);
+    expect(diff.libm).toEqual({ exp: 0, log: 0, log1p: 0, expm1: 0, tanh: 0, pow: 0, sin: 0, cos: 0 });
+    const lines: string[] = [`On 20,000 arguments, Chromium and Node round differently: Math ${JSON.stringify(diff.math)}; hessflow's libm ${JSON.stringify(diff.libm)}`];
     for (const name of SPECS) {
       const [here, there] = await Promise.all([nodeResult(name), call(page, "run", name)]);
-      const exact = enginesAgree || !usesEngineRounding(name);
-      const gap = exact ? (expectSameBits(there, here, name), 0) : expectRoundingClose(there, here, name);
+      expectSameBits(there, here, name);
       if (name === "mnist-mlp") {
         // 25,450 parameters: the 5.2 GB Hessian is refused before allocating, in the page (its 2 GiB default budget) as in Node (given the
         // same budget); loss, gradients and Hessian-vector products stand in for it.
         expect(there.refused).toMatch(/^the 25450×25450 Hessian needs 5\.2 GB, more than the 2\.1 GB available/);
         expect(there.hvp?.k).toBe(2);
       } else expect(there.hessian, name).toBeDefined();
-      const same = there.hessian?.sha256 === here.hessian?.sha256 && there.hvp?.bits === here.hvp?.bits ? "identical bits" : `largest relative gap ${gap.toExponential(1)}`;
-      lines.push(`${name}: n=${there.hessian?.n ?? there.hvp?.n}, ${there.hessian ? `${Math.round(there.hessian.ms)} ms in the page` : "refused"}, ${exact ? "bits compared" : "rounding compared"}: ${same}`);
+      lines.push(`${name}: n=${there.hessian?.n ?? there.hvp?.n}, ${there.hessian ? `${Math.round(there.hessian.ms)} ms in the page` : "refused"}: identical bits`);
     }
     expect(errors).toEqual([]);
     console.log(lines.join("\n"));
@@ -212,7 +171,7 @@ describe.skipIf(SKIP)("the browser build in Chromium", () => {
     for (const name of SPECS.filter((s) => s !== "b-5k" && s !== "mnist-mlp")) {
       const [inPage, inWorker] = await Promise.all([call(page, "run", name), call(page, "inWorker", name)]);
       expectSameBits(inWorker, inPage, `${name} in a worker`);
-      if (!usesEngineRounding(name)) expectSameBits(inWorker, await nodeResult(name), `${name} in a worker, against Node`);
+      expectSameBits(inWorker, await nodeResult(name), `${name} in a worker, against Node`);
     }
     expect(errors).toEqual([]);
     await page.close();
@@ -226,7 +185,7 @@ describe.skipIf(SKIP)("the browser build in Chromium", () => {
     for (const name of ["seed-two-layer-linear", "expr-tutorial", "iris-mlp", "tanh-mlp", "sigmoid-softmax", "b-200"]) {
       const [strictResult, plainResult] = await Promise.all([call(page, "run", name), call(compiled.page, "run", name)]);
       expectSameBits(strictResult, plainResult, `${name} under CSP`);
-      if (!usesEngineRounding(name)) expectSameBits(strictResult, await nodeResult(name), `${name} under CSP, against Node`);
+      expectSameBits(strictResult, await nodeResult(name), `${name} under CSP, against Node`);
     }
     const worker = await call(page, "inWorker", "expr-tutorial");
     expectSameBits(worker, await nodeResult("expr-tutorial"), "expr-tutorial in a worker under CSP");

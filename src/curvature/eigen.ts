@@ -2,6 +2,7 @@
 // algorithm (the EISPACK tred2/tql2 pair, as JAMA and ml-matrix have it), with the eigenvectors optional.
 // Without vectors the reduction skips the accumulation of the transformations and QL rotates nothing, which
 // is several times faster than ml-matrix's EigenvalueDecomposition (always vectors, nested arrays).
+import { hypot } from "../kernels/libm.js";
 
 /** Eigenvalues in ascending order, and when asked the eigenvectors: row k of `vectors` (n×n) is the unit eigenvector of values[k]. */
 export interface SymmetricEigen {
@@ -145,7 +146,7 @@ function tql2(n: number, d: Float64Array, e: Float64Array, w: Float64Array | und
         if (++iter > 60) throw new Error("tql2: no convergence");
         let g = d[l];
         let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = Math.hypot(p, 1);
+        let r = hypot(p, 1);
         if (p < 0) r = -r;
         d[l] = e[l] / (p + r);
         d[l + 1] = e[l] * (p + r);
@@ -162,7 +163,7 @@ function tql2(n: number, d: Float64Array, e: Float64Array, w: Float64Array | und
           s2 = s;
           g = c * e[i];
           h = c * p;
-          r = Math.hypot(p, e[i]);
+          r = hypot(p, e[i]);
           e[i + 1] = s * r;
           s = e[i] / r;
           c = p / r;

@@ -1,4 +1,5 @@
 // Seeded pseudo-random numbers for the stochastic spectral methods: the same seed gives the same numbers everywhere.
+import * as libm from "../kernels/libm.js";
 
 /** The seeded generator the initializers use (mulberry32): uniform numbers in [0, 1) from a 32-bit seed. */
 export { mulberry32 } from "../graph/initializers.js";
@@ -6,7 +7,7 @@ export { mulberry32 } from "../graph/initializers.js";
 /** A standard normal sample (Box–Muller) from a uniform generator. */
 export function normal(rand: () => number): number {
   const u = 1 - rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+  return Math.sqrt(-2 * libm.log(u)) * libm.cos(2 * Math.PI * rand());
 }
 
 /** Fills `out` with independent Rademacher signs (±1, equally likely). */

@@ -5,6 +5,7 @@ import { tridiagonalEigen } from "./eigen.js";
 import { lanczosTridiagonal } from "./lanczos.js";
 import type { LinearOperator } from "./operator.js";
 import { mulberry32, rademacher } from "./random.js";
+import * as libm from "../kernels/libm.js";
 
 /** A trace estimate: the mean of zᵀHz over Rademacher z, its standard error (sample standard deviation / √samples), the number of samples. */
 export interface TraceEstimate {
@@ -31,7 +32,7 @@ export async function hutchinson(op: LinearOperator, options: { samples?: number
     options.onProgress?.(values.length, samples);
   }
   const mean = values.reduce((a, b) => a + b, 0) / samples;
-  const variance = samples > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (samples - 1) : NaN;
+  const variance = samples > 1 ? values.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (samples - 1) : NaN;
   return { estimate: mean, stderr: Math.sqrt(variance / samples), samples };
 }
 
@@ -79,7 +80,7 @@ export async function slqDensity(op: LinearOperator, options: DensityOptions = {
     const { alpha, beta } = await lanczosTridiagonal(op, v, steps);
     const t = tridiagonalEigen(alpha, beta, { vectors: true });
     const m = alpha.length;
-    nodes.push({ values: Array.from(t.values), weights: Array.from({ length: m }, (_, k) => t.vectors![k * m] ** 2) });
+    nodes.push({ values: Array.from(t.values), weights: Array.from({ length: m }, (_, k) => t.vectors![k * m] * t.vectors![k * m]) });
     options.onProgress?.(r + 1, runs);
   }
   const all = nodes.flatMap((q) => q.values);
@@ -92,7 +93,7 @@ export async function slqDensity(op: LinearOperator, options: DensityOptions = {
   for (const q of nodes) {
     q.values.forEach((theta, k) => {
       const w = q.weights[k] * norm;
-      for (let i = 0; i < points; i++) y[i] += w * Math.exp(-0.5 * ((x[i] - theta) / sigma) ** 2);
+      for (let i = 0; i < points; i++) y[i] += w * libm.exp(-0.5 * ((x[i] - theta) / sigma) * ((x[i] - theta) / sigma));
     });
   }
   return { x, y, sigma, runs, steps, nodes };

@@ -4,6 +4,7 @@ import { sizeOf } from "./shape.js";
 import type { NestedArray, Tensor } from "./tensor.js";
 import { checkTensor, fromNested, isTensorLike } from "./tensor.js";
 import { q } from "../messages.js";
+import * as libm from "../kernels/libm.js";
 
 /** How a variable gets its initial value, when not given explicitly (TF's initializers, seeded; camelCase names accepted too). */
 export type Initializer =
@@ -61,7 +62,7 @@ export function initialValue(init: NestedArray | Tensor | Initializer, name: str
       for (let i = 0; i < data.length; i++) {
         // Box–Muller
         const u = 1 - rand(), v = rand();
-        data[i] = mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+        data[i] = mean + sd * Math.sqrt(-2 * libm.log(u)) * libm.cos(2 * Math.PI * v);
       }
       break;
     }

@@ -4,6 +4,7 @@
 // expression instead: the same IEEE operations in the same order, so the same numbers, only slower.
 import type { ConcreteShape } from "../graph/shape.js";
 import { stridesOf } from "../graph/shape.js";
+import { LIBM } from "./libm.js";
 
 /** A broadcasting elementwise kernel: out = EXPR(x from a, y from b), NumPy rules. */
 export type BinaryKernel = (
@@ -84,21 +85,21 @@ function binaryBody(expr: string): string {
  */
 export function binaryKernel(expr: string, how: KernelCompilation = "auto"): BinaryKernel {
   if (compiles(how)) {
-    return new Function("strides", "isSuffix", `return function kernel(a, aShape, b, bShape, out, outShape) {${binaryBody(expr)}\n};`)(broadcastStrides, isSuffix) as BinaryKernel;
+    return new Function("strides", "isSuffix", "libm", `return function kernel(a, aShape, b, bShape, out, outShape) {${binaryBody(expr)}\n};`)(broadcastStrides, isSuffix, LIBM) as BinaryKernel;
   }
   return interpretedBinaryKernel(parseExpression(expr, ["x", "y", "out[o]"]));
 }
 
 /** y[i] = EXPR(x[i]) over arrays (its own function, so the arithmetic is inlined). */
 export function unaryKernel(expr: string, how: KernelCompilation = "auto"): UnaryKernel {
-  if (compiles(how)) return new Function("x_", "y_", `for (let i = 0; i < y_.length; i++) { const x = x_[i]; y_[i] = ${expr}; }`) as UnaryKernel;
+  if (compiles(how)) return new Function("libm", `return function kernel(x_, y_) { for (let i = 0; i < y_.length; i++) { const x = x_[i]; y_[i] = ${expr}; } };`)(LIBM) as UnaryKernel;
   const f = parseExpression(expr, ["x"]);
   return (x_, y_) => { for (let i = 0; i < y_.length; i++) y_[i] = f(x_[i], 0, 0); };
 }
 
 /** d[i] = EXPR(x[i], y[i]) over arrays: the derivative of a unary op at each point. */
 export function derivativeKernel(expr: string, how: KernelCompilation = "auto"): DerivativeKernel {
-  if (compiles(how)) return new Function("x_", "y_", "d_", `for (let i = 0; i < d_.length; i++) { const x = x_[i], y = y_[i]; d_[i] = ${expr}; }`) as DerivativeKernel;
+  if (compiles(how)) return new Function("libm", `return function kernel(x_, y_, d_) { for (let i = 0; i < d_.length; i++) { const x = x_[i], y = y_[i]; d_[i] = ${expr}; } };`)(LIBM) as DerivativeKernel;
   const f = parseExpression(expr, ["x", "y"]);
   return (x_, y_, d_) => { for (let i = 0; i < d_.length; i++) d_[i] = f(x_[i], y_[i], 0); };
 }
@@ -134,16 +135,20 @@ function interpretedBinaryKernel(f: Expression): BinaryKernel {
 /** A parsed kernel expression: its value from x, y and the accumulator out[o]. */
 type Expression = (x: number, y: number, acc: number) => number;
 
-const MATH: Readonly<Record<string, (v: number) => number>> = { exp: Math.exp, log: Math.log, log1p: Math.log1p, expm1: Math.expm1, tanh: Math.tanh, abs: Math.abs, sqrt: Math.sqrt };
-const MATH2: Readonly<Record<string, (a: number, b: number) => number>> = { max: Math.max, min: Math.min, pow: Math.pow };
+// The functions a kernel expression may call: the exact IEEE ones from Math, the engine-dependent ones from
+// hessflow's deterministic libm (written `libm.exp(x)`; the compiled code receives the same LIBM object).
+const MATH: Readonly<Record<string, (v: number) => number>> = {
+  "Math.abs": Math.abs, "Math.sqrt": Math.sqrt, "libm.exp": LIBM.exp, "libm.log": LIBM.log, "libm.log1p": LIBM.log1p, "libm.expm1": LIBM.expm1, "libm.tanh": LIBM.tanh,
+};
+const MATH2: Readonly<Record<string, (a: number, b: number) => number>> = { "Math.max": Math.max, "Math.min": Math.min, "libm.pow": LIBM.pow };
 
 /**
  * Parses the kernel expression language (numbers, the given variables among x, y and out[o], unary
- * minus, + − * /, comparisons, ?:, parentheses, Math.exp/expm1/log/log1p/tanh/abs/sqrt and Math.max/min/pow) into a closure
+ * minus, + − * /, comparisons, ?:, parentheses, Math.abs/sqrt/max/min and libm.exp/expm1/log/log1p/tanh/pow) into a closure
  * with JavaScript's precedence and left-to-right evaluation, so it computes exactly what JS would.
  */
 export function parseExpression(expr: string, variables: readonly string[]): Expression {
-  const tokens = expr.match(/out\[o\]|Math\.[a-z0-9]+|\d+(?:\.\d+)?(?:e[+-]?\d+)?|>=|<=|===|!==|[-+*/()?:<>]|[A-Za-z_]\w*|\S/g) ?? [];
+  const tokens = expr.match(/out\[o\]|(?:Math|libm)\.[a-z0-9]+|\d+(?:\.\d+)?(?:e[+-]?\d+)?|>=|<=|===|!==|[-+*/()?:<>]|[A-Za-z_]\w*|\S/g) ?? [];
   let at = 0;
   const peek = () => tokens[at];
   const take = (t?: string) => {
@@ -204,8 +209,8 @@ export function parseExpression(expr: string, variables: readonly string[]): Exp
     if (tok === undefined) throw new Error(`kernel expression '${expr}' ends early`);
     if (/^\d/.test(tok)) { const v = Number(tok); return () => v; }
     if (tok === "(") { const e = conditional(); take(")"); return e; }
-    if (tok.startsWith("Math.") && Object.hasOwn(MATH2, tok.slice(5))) {
-      const f = MATH2[tok.slice(5)];
+    if (Object.hasOwn(MATH2, tok)) {
+      const f = MATH2[tok];
       take("(");
       const a = conditional();
       take(",");
@@ -213,8 +218,8 @@ export function parseExpression(expr: string, variables: readonly string[]): Exp
       take(")");
       return (x, y, acc) => f(a(x, y, acc), b(x, y, acc));
     }
-    if (tok.startsWith("Math.")) {
-      const f = Object.hasOwn(MATH, tok.slice(5)) ? MATH[tok.slice(5)] : undefined;
+    if (tok.startsWith("Math.") || tok.startsWith("libm.")) {
+      const f = Object.hasOwn(MATH, tok) ? MATH[tok] : undefined;
       if (!f) throw new Error(`kernel expression '${expr}': ${tok} is not supported without new Function`);
       take("(");
       const arg = conditional();

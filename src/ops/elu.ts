@@ -7,6 +7,6 @@ import type { PublicOpDef } from "./types.js";
  * TF's EluGradGrad, which masks with y < 0).
  */
 export const eluOp: PublicOpDef<Record<string, never>> = {
-  ...unaryOp("x > 0 ? x : Math.expm1(x)", (n, dy, b) => b.multiply(dy, b.add(1, b.multiply(n, b.step(b.negative(n.inputs[0]))))), "x < 0 ? y + 1 : 1"),
+  ...unaryOp("x > 0 ? x : libm.expm1(x)", (n, dy, b) => b.multiply(dy, b.add(1, b.multiply(n, b.step(b.negative(n.inputs[0]))))), "x < 0 ? y + 1 : 1"),
   spec: unarySpec("Elementwise exponential linear unit: x for x > 0, e^x − 1 otherwise (tf.nn.elu).", "elu: x if x > 0 else e^x − 1.", (b, x, name) => b.elu(x, name)),
 };

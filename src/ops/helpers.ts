@@ -142,7 +142,7 @@ export function sameShapes(inputs: readonly Shape[], node: string, what = "input
 export const noGradient = (node: Node): null[] => node.inputs.map(() => null);
 
 /** The logistic function 1/(1+e⁻ˣ) of `x` as a JS expression, stable for large |x|. */
-export const LOGISTIC = "(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))";
+export const LOGISTIC = "(x >= 0 ? 1 / (1 + libm.exp(-x)) : libm.exp(x) / (1 + libm.exp(x)))";
 
 /** The spec declaration of an elementwise op of one input and no attributes. */
 export function unarySpec(description: string, op: string, build: (b: Builders, x: Node, name: string | undefined) => Node): PublicSpec {

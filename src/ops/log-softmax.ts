@@ -1,3 +1,4 @@
+import * as libm from "../kernels/libm.js";
 import { axisView } from "./helpers.js";
 import { checkAxis, classAxisSpec, softmaxKernel } from "./softmax.js";
 import type { PublicOpDef } from "./types.js";
@@ -23,7 +24,7 @@ export const logSoftmaxOp: PublicOpDef<{ axis: number }> = {
       for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) {
         const base = o * len * inner + j;
         let dot = 0;
-        for (let k = 0; k < len; k++) dot += Math.exp(ls[base + k * inner]) * t[b * n + base + k * inner];
+        for (let k = 0; k < len; k++) dot += libm.exp(ls[base + k * inner]) * t[b * n + base + k * inner];
         for (let k = 0; k < len; k++) res[b * n + base + k * inner] = t[b * n + base + k * inner] - dot;
       }
     }

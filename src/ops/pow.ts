@@ -8,7 +8,7 @@ import type { PublicOpDef } from "./types.js";
  */
 export const powOp: PublicOpDef<Record<string, never>> = {
   ...binaryOp(
-    "Math.pow(x, y)",
+    "libm.pow(x, y)",
     (n, dy, b) => {
       const [x, y] = n.inputs;
       const m = b.step(x);
@@ -17,7 +17,7 @@ export const powOp: PublicOpDef<Record<string, never>> = {
       const gy = b.multiply(dy, b.multiply(n, logX));
       return [unbroadcast(b, gx, x), unbroadcast(b, gy, y)];
     },
-    ["y * Math.pow(x, y - 1)", "x > 0 ? Math.pow(x, y) * Math.log(x) : 0"],
+    ["y * libm.pow(x, y - 1)", "x > 0 ? libm.pow(x, y) * libm.log(x) : 0"],
   ),
   // Where x ≤ 0: ∂/∂y of ∂z/∂x is x^(y−1) (the product rule's y' term), but ∂/∂x of ∂z/∂y is 0 (the masked log).
   skewedMixedPartials: true,

@@ -3,12 +3,12 @@ import { binaryOp, sameShapes } from "./helpers.js";
 import type { PublicOpDef } from "./types.js";
 
 const elementwise = binaryOp(
-  "Math.max(y, 0) - y * x + Math.log1p(Math.exp(-Math.abs(y)))",
+  "Math.max(y, 0) - y * x + libm.log1p(libm.exp(-Math.abs(y)))",
   (node, dy, b) => {
     const [z, x] = node.inputs;
     return [b.multiply(dy, b.negative(x)), b.multiply(dy, b.subtract(b.sigmoid(x), z))];
   },
-  ["-y", "(y >= 0 ? 1 / (1 + Math.exp(-y)) : Math.exp(y) / (1 + Math.exp(y))) - x"],
+  ["-y", "(y >= 0 ? 1 / (1 + libm.exp(-y)) : libm.exp(y) / (1 + libm.exp(y))) - x"],
 );
 
 /**

@@ -1,3 +1,4 @@
+import * as libm from "../kernels/libm.js";
 import { ShapeError } from "../errors.js";
 import { axisView, sameShapes } from "./helpers.js";
 import { checkAxis, classAxisSpec, softmaxKernel } from "./softmax.js";
@@ -38,7 +39,7 @@ export const softmaxCrossEntropyOp: PublicOpDef<{ axis: number }> = {
     const { outer, len, inner } = axisView(z.shape, axis);
     const n = z.data.length, m = out.data.length, zd = z.data, yd = y.data;
     const ls = memo("logSoftmax", () => logSoftmaxOf(zd, outer, len, inner));
-    const sm = memo("softmax", () => ls.map(Math.exp));
+    const sm = memo("softmax", () => ls.map(libm.exp));
     const res = alloc(batch * m);
     for (let b = 0; b < batch; b++) for (let a = 0; a < outer; a++) for (let j = 0; j < inner; j++) {
       const base = a * len * inner + j;

@@ -1,3 +1,4 @@
+import * as libm from "../kernels/libm.js";
 import { ShapeError } from "../errors.js";
 import { axisView } from "./helpers.js";
 import type { Node } from "../graph/graph.js";
@@ -12,11 +13,11 @@ export function softmaxKernel(x: Float64Array, y: Float64Array, outer: number, l
       let max = -Infinity;
       for (let k = 0; k < len; k++) max = Math.max(max, x[base + k * inner]);
       let sum = 0;
-      for (let k = 0; k < len; k++) sum += Math.exp(x[base + k * inner] - max);
-      const lse = max + Math.log(sum);
+      for (let k = 0; k < len; k++) sum += libm.exp(x[base + k * inner] - max);
+      const lse = max + libm.log(sum);
       for (let k = 0; k < len; k++) {
         const v = x[base + k * inner] - lse;
-        y[base + k * inner] = log ? v : Math.exp(v);
+        y[base + k * inner] = log ? v : libm.exp(v);
       }
     }
   }
