@@ -51,7 +51,6 @@ ${valuesFunction(plan, sidecar)}
 ${graphFunction(plan)}
 
 ${outputsBlock(plan)}
-HESSIAN_SHAPES = [${(plan.hessian?.xs ?? []).map((x) => `(${JSON.stringify(x.name)}, [${x.shape.join(", ")}])`).join(", ")}]
 
 
 def shard(V, devices):
@@ -150,15 +149,6 @@ def main(argv=None):
             blocks[name] = nested(jax.jit(jax.hessian(fk))(tk).reshape(tuple(X0[k].shape) * 2))
         doc["hessian"] = {"xs": _layout(), "n": int(theta.shape[0]), "exact": nested(H), "tf_hessians": blocks}
     return doc
-
-
-def _layout():
-    layout, offset = [], 0
-    for name, shape in HESSIAN_SHAPES:
-        size = math.prod(shape)
-        layout.append({"name": name, "shape": list(shape), "offset": offset, "size": size})
-        offset += size
-    return layout
 
 
 ${JSON_HELPERS}

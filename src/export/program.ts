@@ -54,11 +54,22 @@ HESSIAN_XS = ${pairs(plan.hessian?.xs ?? [])}
 SOURCE_XS = [${plan.sourceXs.map(pyString).join(", ")}]             # xs that are values: differentiated directly
 TAPPED_XS = [${plan.tappedXs.map(pyString).join(", ")}]             # xs computed by ops: differentiated through a zero added to them
 BATCH_AXES = {${plan.batchAxes.map((b) => `${pyString(b.ident)}: ${b.axis ?? "None"}`).join(", ")}}   # each placeholder's unknown (batch) axis
+HESSIAN_SHAPES = [${(plan.hessian?.xs ?? []).map((x) => `(${pyString(x.name)}, [${x.shape.join(", ")}])`).join(", ")}]   # the Hessian's variables, flattened in this order
 `;
 }
 
-/** The JSON helpers both programs use: NaN and ±Infinity as strings, as hessflow writes them. */
-export const JSON_HELPERS = `def _json_safe(x):
+/** The output helpers both programs use: the Hessian's layout, and JSON with NaN and ±Infinity as strings, as hessflow writes them. */
+export const JSON_HELPERS = `def _layout():
+    """The Hessian's variables as run --json lists them: name, shape, offset in the flattened vector, size."""
+    layout, offset = [], 0
+    for name, shape in HESSIAN_SHAPES:
+        size = math.prod(shape)
+        layout.append({"name": name, "shape": list(shape), "offset": offset, "size": size})
+        offset += size
+    return layout
+
+
+def _json_safe(x):
     """NaN, Infinity and -Infinity as strings (JSON has no such numbers), everything else as it is."""
     if isinstance(x, dict):
         return {k: _json_safe(v) for k, v in x.items()}

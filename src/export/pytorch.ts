@@ -146,16 +146,6 @@ def main(argv=None):
     return doc
 
 
-def _layout():
-    layout, offset = [], 0
-    for name, shape in HESSIAN_SHAPES:
-        size = math.prod(shape)
-        layout.append({"name": name, "shape": list(shape), "offset": offset, "size": size})
-        offset += size
-    return layout
-
-
-HESSIAN_SHAPES = [${(plan.hessian?.xs ?? []).map((x) => `(${JSON.stringify(x.name)}, [${x.shape.join(", ")}])`).join(", ")}]
 
 ${JSON_HELPERS}
 
