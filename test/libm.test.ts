@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../src/graph/initializers.js";
 import * as libm from "../src/kernels/libm.js";
 import { ROOT } from "./dist.js";
 
@@ -36,16 +37,10 @@ function neighbour(x: number, side: number): number {
   return F64[0];
 }
 
-/** A seeded generator of 32-bit words (mulberry32). */
+/** A seeded generator of 32-bit words: the initializers' mulberry32, scaled back (u·2³² is exact). */
 function words(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const next = mulberry32(seed);
+  return () => next() * 4294967296;
 }
 
 /** 100,000+ inputs from the given ranges (uniform), log-uniform magnitudes, and random bit patterns. */
