@@ -65,6 +65,7 @@ export const COMMANDS = [
   ["compare"], ["compare", "--json"],
   ["validate"], ["validate", "--json"],
   ["graph", "--dot"], ["graph", "--mermaid", "--gradients"],
+  ["export", "--to", "pytorch"], ["export", "--to", "jax"],
 ];
 
 const OPS = [
