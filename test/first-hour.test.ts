@@ -208,6 +208,13 @@ describe("12. rejections name what is at fault (no internal errors)", () => {
     }
   });
 
+  it("an expr op with one trailing attribute given two numbers (softmax(x, 0, 1)) is refused; reduce_sum's axes may be a list", async () => {
+    const two = file("softmax-two.json", spec([{ name: "w", op: "variable", value: [[1, 2], [3, 4]] }, { name: "L", expr: "reduce_sum(softmax(w, 0, 1))" }]));
+    expectFailure(await run("run", two), 1, /node 'L'\): softmax\(\) takes one trailing number \(its axis\), got 2: 0, 1/);
+    const axes = file("sum-axes.json", spec([{ name: "w", op: "variable", value: [[1, 2], [3, 4]] }, { name: "L", expr: "reduce_sum(w, 0, 1)" }]));
+    expect((await run("run", axes)).code).toBe(0);
+  });
+
   it("compare on a Hessian with infinite entries names the node that made them", async () => {
     const path = file("inf-compare.json", spec(
       [{ name: "X", op: "placeholder", shape: [2] }, { name: "w", op: "variable", value: [1, 2] }, { name: "sq", expr: "square(X * w)" }, { name: "L", expr: "reduce_sum(sq)" }],

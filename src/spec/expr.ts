@@ -107,6 +107,8 @@ function convert(n: MathNode, node: string): Expr {
       }
       if (numbers.length && trailing) {
         const [key, decl] = trailing;
+        const list = decl.type === "integers" || decl.type === "axes";
+        if (!list && numbers.length > 1) throw new SpecError(`${op}() takes one trailing number (its ${key}), got ${numbers.length}: ${numbers.join(", ")}`, node);
         attrs[key] = decl.type === "integers" || numbers.length > 1 ? numbers : numbers[0];
       }
       return { kind: "op", op, args, attrs };
