@@ -197,6 +197,15 @@ describe("README claims that could go stale", () => {
     expect(listed).toEqual(files);
   });
 
+  it("the playground's list is the course without the specs the README says it leaves out", () => {
+    const left = /Left out of the list: ([^;]*);/.exec(between("## The playground", "## Spectra"))?.[1] ?? "";
+    const out = [...left.matchAll(/`([\w-]+)`/g)].map((m) => `${m[1]}.json`);
+    expect(out.length).toBeGreaterThan(0);
+    const listed = [...readFileSync(join(ROOT, "web", "specs.js"), "utf8").matchAll(/"([\w-]+\.json)"/g)].map((m) => m[1]).sort();
+    const course = readdirSync(join(ROOT, "graph-specs")).filter((f) => f.endsWith(".json") && !out.includes(f)).sort();
+    expect(listed).toEqual(course);
+  });
+
   it("every in-page link names a heading, and every relative link or image names a file", () => {
     const outside = README.replace(/^```[\s\S]*?^```/gm, "");
     const anchors = new Set([...outside.matchAll(/^#{1,6} (.*)$/gm)].map((m) => slug(m[1])));
