@@ -305,7 +305,7 @@ describe("export to PyTorch: which path computes the Hessian (batched backward p
       const verbose = runProgram(program, ["--verbose"]);
       expect(verbose.status, verbose.stderr).toBe(0);
       // Exactly one line per Hessian, each naming the batched path, and nothing else (no warning of a slow vmap fallback).
-      expect(verbose.stderr.trimEnd().split("\n")).toEqual(hessians(xs).map((h) => `hessian: ${h}: batched: 64 rows per backward pass (autograd.grad, is_grads_batched=True)`));
+      expect(verbose.stderr.trimEnd().split("\n")).toEqual(hessians(xs).map((h) => `hessian: ${h}: batched: 16 rows per backward pass (autograd.grad, is_grads_batched=True)`));
       const quiet = runProgram(program, []);
       expect(quiet.status).toBe(0);
       expect(quiet.stderr).toBe("");

@@ -1,6 +1,7 @@
-// The PyTorch program: float64, --device cpu|cuda, gradients by torch.autograd.grad, the exact Hessian row
-// by row (create_graph=True), tf.hessians' blocks each from its own variable, and with --spectrum the
-// extreme eigenvalues (Lanczos on Hessian-vector products) and the trace (Hutchinson).
+// The PyTorch program: float64, --device cpu|cuda, gradients by torch.autograd.grad, the exact Hessian
+// --chunk rows per batched backward pass over the gradient's graph (is_grads_batched; row by row with --chunk 1
+// or where batching fails), tf.hessians' blocks each from its own variable, and with --spectrum the extreme
+// eigenvalues (Lanczos on Hessian-vector products) and the trace (Hutchinson, its products batched).
 import { escapeControl } from "../messages.js";
 import type { ExportPlan } from "./plan.js";
 import { JSON_HELPERS, graphFunction, outputsBlock, valuesFunction } from "./program.js";
@@ -19,6 +20,7 @@ export function pytorchProgram(plan: ExportPlan, sidecar: string | undefined, co
 #
 #   python3 THIS.py                      # on the CPU (needs torch >= 1.13 and numpy)
 #   python3 THIS.py --device cuda        # on a GPU
+#   python3 THIS.py --chunk 16 --verbose # Hessian rows per batched backward pass (memory grows with it); stderr says which path ran
 #   python3 THIS.py --spectrum --top 5 --bottom 5 --trace   # Lanczos / Hutchinson on Hessian-vector products
 #   hessflow run SPEC --json > a.json && python3 THIS.py > b.json && hessflow diff a.json b.json
 ${plan.values.length && sidecar ? `#\n# The values are in ${escapeControl(sidecar)}, next to this file.\n` : ""}
@@ -29,7 +31,7 @@ import os
 import sys
 ${TORCH_PRELUDE}
 
-DEFAULT_CHUNK = 64   # Hessian rows per batched backward pass (--chunk)
+DEFAULT_CHUNK = 16   # Hessian rows per batched backward pass (--chunk): the fastest here on a CPU; on a GPU more may pay
 
 
 def _values(flat, shape):
