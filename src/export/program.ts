@@ -85,7 +85,27 @@ def _json_safe(x):
     return x
 
 
+def _write_value(x, out):
+    """x as compact JSON, one write per innermost list (json.dump's many small writes are slow, one json.dumps of it all doubles the memory)."""
+    if isinstance(x, dict):
+        out.write("{")
+        for i, (k, v) in enumerate(x.items()):
+            out.write(("," if i else "") + json.dumps(k) + ":")
+            _write_value(v, out)
+        out.write("}")
+    elif isinstance(x, list) and x and isinstance(x[0], (list, dict)):   # (a list of numbers: one json.dumps)
+        out.write("[")
+        for i, v in enumerate(x):
+            if i:
+                out.write(",")
+            _write_value(v, out)
+        out.write("]")
+    else:
+        out.write(json.dumps(x, allow_nan=False, separators=(",", ":")))
+
+
 def write_json(doc, out):
     """The document as hessflow run --json writes it (one line)."""
-    out.write(json.dumps(_json_safe(doc), allow_nan=False, separators=(",", ":")) + "\\n")   # one write: json.dump writes piece by piece
+    _write_value(_json_safe(doc), out)
+    out.write("\\n")
 `;
