@@ -492,6 +492,27 @@ describe("export: refusals, sidecar and program text", () => {
     expect(readFileSync(join(dir, "sidecar.py"), "utf8")).toContain('"sidecar.npz"');
   });
 
+  it.skipIf(!HAS_TORCH)("the programs' JSON writer: one line of compact JSON, NaN and ±Infinity as strings at any depth, the same text as json.dumps for finite documents", async () => {
+    const program = join(dir, "writer.py");
+    await writeExport(loadSpec(readSpecFile(DIR + "seed-two-layer-linear.json")), program, { to: "pytorch" });
+    const code = [
+      "import io, json, runpy",
+      `ns = runpy.run_path(${JSON.stringify(program)}, run_name="hessflow_export")`,
+      "nan, inf = float('nan'), float('inf')",
+      "docs = [{'a': [[1.5, nan], [inf, -inf]], 'b': [], 'c': [{'name': 'x\u00e9\"', 'shape': [2, 3]}], 'd': 'Infinity', 'e': [[[]], [[0.1]]], 'f': -inf, 'g': [1, [2.5, nan]]},",
+      "        {'a': [[1.5, -0.0], [1e300, 5e-324]], 'b': [], 'c': [{'n': 3, 'k': [1, 2]}], 'e': [[[]], [[0.1, 2]]], 'g': 'NaN'}]",
+      "for d in docs:",
+      "    out = io.StringIO(); ns['write_json'](d, out); print(json.dumps(out.getvalue()))",
+      "print(json.dumps(json.dumps(docs[1], separators=(',', ':')) + '\\n'))",
+    ].join("\n");
+    const r = spawnSync(PY, ["-c", code], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const [withNonFinite, finite, reference] = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as string);
+    expect(withNonFinite.endsWith("\n") && !withNonFinite.slice(0, -1).includes("\n")).toBe(true);
+    expect(JSON.parse(withNonFinite)).toEqual({ a: [[1.5, "NaN"], ["Infinity", "-Infinity"]], b: [], c: [{ name: 'x\u00e9"', shape: [2, 3] }], d: "Infinity", e: [[[]], [[0.1]]], f: "-Infinity", g: [1, [2.5, "NaN"]] });
+    expect(finite).toBe(reference);
+  }, 60_000);
+
   it("numbers are written as Python literals that read back to the same float64", () => {
     const xs = [0.1, -0, 5e-324, 1.7976931348623157e308, 1 / 3, 1e21, 123, NaN, Infinity, -Infinity];
     const code = `import math,struct,sys\nvals=[${xs.map(pyNumber).join(", ")}]\nprint(",".join(struct.pack(">d", v).hex() for v in vals))`;
