@@ -289,6 +289,12 @@ function runProgram(program: string, args: string[]): { status: number | null; s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs Python lines with an exported program's namespace loaded as `ns` (io, json, sys imported). */
+function withProgram(program: string, lines: string[]): { status: number | null; stdout: string; stderr: string } {
+  const code = ["import io, json, runpy, sys", `ns = runpy.run_path(${JSON.stringify(program)}, run_name="hessflow_export")`, ...lines].join("\n");
+  return spawnSync(PY, ["-c", code], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
+}
+
 describe("export to PyTorch: which path computes the Hessian (batched backward passes, or row by row)", () => {
   /** The Hessians a run computes, as --verbose names them: the exact one, then each tf.hessians block. */
   const hessians = (xs: string[]) => ["exact", ...xs.map((x) => `tf_hessians '${x}'`)];
@@ -328,15 +334,12 @@ describe("export to PyTorch: which path computes the Hessian (batched backward p
     expect(one.stderr.trimEnd().split("\n")).toEqual(hessians(xs).map((h) => `hessian: ${h}: row by row: one backward pass per row (--chunk 1)`));
     for (const [field, e] of Object.entries(fieldErrors(ref, JSON.parse(one.stdout) as Record<string, Json>))) expect(e, `--chunk 1: ${field}`).toBeLessThanOrEqual(TOL);
     // The program's batched pass made to fail as an op without a batching rule would: each Hessian says why it went row by row.
-    const code = [
-      "import runpy, sys",
-      `ns = runpy.run_path(${JSON.stringify(program)}, run_name="hessflow_export")`,
+    const r = withProgram(program, [
       "def failing(g, xs, E):",
       "    raise RuntimeError('Batching rule not implemented for aten::example\\nsecond line')",
       "ns['main'].__globals__['_rows'] = failing",
       "ns['write_json'](ns['main'](['--verbose']), sys.stdout)",
-    ].join("\n");
-    const r = spawnSync(PY, ["-c", code], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr.trimEnd().split("\n")).toEqual(hessians(xs).map((h) => `hessian: ${h}: row by row: the batched backward pass failed: Batching rule not implemented for aten::example`));
     for (const [field, e] of Object.entries(fieldErrors(ref, JSON.parse(r.stdout) as Record<string, Json>))) expect(e, `fallback: ${field}`).toBeLessThanOrEqual(TOL);
@@ -495,17 +498,14 @@ describe("export: refusals, sidecar and program text", () => {
   it.skipIf(!HAS_TORCH)("the programs' JSON writer: one line of compact JSON, NaN and ±Infinity as strings at any depth, the same text as json.dumps for finite documents", async () => {
     const program = join(dir, "writer.py");
     await writeExport(loadSpec(readSpecFile(DIR + "seed-two-layer-linear.json")), program, { to: "pytorch" });
-    const code = [
-      "import io, json, runpy",
-      `ns = runpy.run_path(${JSON.stringify(program)}, run_name="hessflow_export")`,
+    const r = withProgram(program, [
       "nan, inf = float('nan'), float('inf')",
       "docs = [{'a': [[1.5, nan], [inf, -inf]], 'b': [], 'c': [{'name': 'x\u00e9\"', 'shape': [2, 3]}], 'd': 'Infinity', 'e': [[[]], [[0.1]]], 'f': -inf, 'g': [1, [2.5, nan]]},",
       "        {'a': [[1.5, -0.0], [1e300, 5e-324]], 'b': [], 'c': [{'n': 3, 'k': [1, 2]}], 'e': [[[]], [[0.1, 2]]], 'g': 'NaN'}]",
       "for d in docs:",
       "    out = io.StringIO(); ns['write_json'](d, out); print(json.dumps(out.getvalue()))",
       "print(json.dumps(json.dumps(docs[1], separators=(',', ':')) + '\\n'))",
-    ].join("\n");
-    const r = spawnSync(PY, ["-c", code], { encoding: "utf8" });
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const [withNonFinite, finite, reference] = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as string);
     expect(withNonFinite.endsWith("\n") && !withNonFinite.slice(0, -1).includes("\n")).toBe(true);
