@@ -283,6 +283,78 @@ describe("export to PyTorch: TF's conventions at kinks and ties", () => {
   }, 60_000);
 });
 
+/** Runs one exported program as a user would (its own process); returns exit status, stdout and stderr. */
+function runProgram(program: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(PY, [program, ...args], { encoding: "utf8", timeout: 120_000, env: { ...process.env, OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs Python lines with an exported program's namespace loaded as `ns` (io, json, sys imported). */
+function withProgram(program: string, lines: string[]): { status: number | null; stdout: string; stderr: string } {
+  const code = ["import io, json, runpy, sys", `ns = runpy.run_path(${JSON.stringify(program)}, run_name="hessflow_export")`, ...lines].join("\n");
+  return spawnSync(PY, ["-c", code], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
+}
+
+describe("export to PyTorch: which path computes the Hessian (batched backward passes, or row by row)", () => {
+  /** The Hessians a run computes, as --verbose names them: the exact one, then each tf.hessians block. */
+  const hessians = (xs: string[]) => ["exact", ...xs.map((x) => `tf_hessians '${x}'`)];
+
+  it.skipIf(!HAS_TORCH)("--verbose says on stderr that every Hessian took the batched path (also through pow's custom autograd.Function), stdout is the same JSON as without it, and it agrees with hessflow", async () => {
+    const ties = join(dir, "path-ties.json");
+    writeFileSync(ties, JSON.stringify(tiesSpec()));
+    for (const [specPath, xs] of [[DIR + "tanh-mlp.json", ["w1", "b1", "w2", "b2"]], [ties, ["v", "u", "e"]]] as const) {
+      const spec = loadSpec(readSpecFile(specPath));
+      expect(spec.doc.outputs.hessian!.xs).toEqual(xs);
+      const program = join(dir, `path-${spec.doc.name}.py`);
+      await writeExport(spec, program, { to: "pytorch" });
+      if (specPath === ties) expect(readFileSync(program, "utf8")).toMatch(/t_pow = tf_pow\(neg, e\)/);
+      const verbose = runProgram(program, ["--verbose"]);
+      expect(verbose.status, verbose.stderr).toBe(0);
+      // Exactly one line per Hessian, each naming the batched path, and nothing else (no warning of a slow vmap fallback).
+      expect(verbose.stderr.trimEnd().split("\n")).toEqual(hessians(xs).map((h) => `hessian: ${h}: batched: 16 rows per backward pass (autograd.grad, is_grads_batched=True)`));
+      const quiet = runProgram(program, []);
+      expect(quiet.status).toBe(0);
+      expect(quiet.stderr).toBe("");
+      expect(verbose.stdout).toBe(quiet.stdout);
+      for (const mode of specPath === ties ? (["rows", "batched"] as const) : (["batched"] as const)) {
+        for (const [field, e] of Object.entries(fieldErrors(await runJson(specPath, mode), JSON.parse(quiet.stdout) as Record<string, Json>))) expect(e, `${specPath} ${mode}: ${field}`).toBeLessThanOrEqual(TOL);
+      }
+    }
+  }, 120_000);
+
+  it.skipIf(!HAS_TORCH)("the row-by-row path: --chunk 1 asks for it, and a batched pass that fails falls back to it with the reason (simulated, on the ties spec with its pow of two variables); both agree with hessflow", async () => {
+    const specPath = join(dir, "fallback-ties.json");
+    writeFileSync(specPath, JSON.stringify(tiesSpec()));
+    const program = join(dir, "fallback-ties.py");
+    await writeExport(loadSpec(readSpecFile(specPath)), program, { to: "pytorch" });
+    const ref = await runJson(specPath, "rows");
+    const xs = ["v", "u", "e"];
+    const one = runProgram(program, ["--chunk", "1", "--verbose"]);
+    expect(one.status, one.stderr).toBe(0);
+    expect(one.stderr.trimEnd().split("\n")).toEqual(hessians(xs).map((h) => `hessian: ${h}: row by row: one backward pass per row (--chunk 1)`));
+    for (const [field, e] of Object.entries(fieldErrors(ref, JSON.parse(one.stdout) as Record<string, Json>))) expect(e, `--chunk 1: ${field}`).toBeLessThanOrEqual(TOL);
+    // The program's batched pass made to fail as an op without a batching rule would: each Hessian says why it went row by row.
+    const r = withProgram(program, [
+      "def failing(g, xs, E):",
+      "    raise RuntimeError('Batching rule not implemented for aten::example\\nsecond line')",
+      "ns['main'].__globals__['_rows'] = failing",
+      "ns['write_json'](ns['main'](['--verbose']), sys.stdout)",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.trimEnd().split("\n")).toEqual(hessians(xs).map((h) => `hessian: ${h}: row by row: the batched backward pass failed: Batching rule not implemented for aten::example`));
+    for (const [field, e] of Object.entries(fieldErrors(ref, JSON.parse(r.stdout) as Record<string, Json>))) expect(e, `fallback: ${field}`).toBeLessThanOrEqual(TOL);
+  }, 120_000);
+
+  it.skipIf(!HAS_TORCH)("--chunk 0 is a usage error (exit 2, one line naming --chunk, nothing on stdout)", async () => {
+    const program = join(dir, "chunk0.py");
+    await writeExport(loadSpec(readSpecFile(DIR + "seed-two-layer-linear.json")), program, { to: "pytorch" });
+    const r = runProgram(program, ["--chunk", "0"]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/error: --chunk must be a positive integer, got 0\n$/);
+  }, 60_000);
+});
+
 describe("export to PyTorch, then hessflow diff, as a user would", () => {
   it.skipIf(!HAS_TORCH)("diff of run --json and the PyTorch program's output exits 0; one changed Hessian entry makes it exit 1 naming hessian.exact", async () => {
     const file = DIR + "tanh-mlp.json";
@@ -422,6 +494,24 @@ describe("export: refusals, sidecar and program text", () => {
     expect(r.sidecar).toBe(join(dir, "sidecar.npz"));
     expect(readFileSync(join(dir, "sidecar.py"), "utf8")).toContain('"sidecar.npz"');
   });
+
+  it.skipIf(!HAS_TORCH)("the programs' JSON writer: one line of compact JSON, NaN and ±Infinity as strings at any depth, the same text as json.dumps for finite documents", async () => {
+    const program = join(dir, "writer.py");
+    await writeExport(loadSpec(readSpecFile(DIR + "seed-two-layer-linear.json")), program, { to: "pytorch" });
+    const r = withProgram(program, [
+      "nan, inf = float('nan'), float('inf')",
+      "docs = [{'a': [[1.5, nan], [inf, -inf]], 'b': [], 'c': [{'name': 'x\u00e9\"', 'shape': [2, 3]}], 'd': 'Infinity', 'e': [[[]], [[0.1]]], 'f': -inf, 'g': [1, [2.5, nan]]},",
+      "        {'a': [[1.5, -0.0], [1e300, 5e-324]], 'b': [], 'c': [{'n': 3, 'k': [1, 2]}], 'e': [[[]], [[0.1, 2]]], 'g': 'NaN'}]",
+      "for d in docs:",
+      "    out = io.StringIO(); ns['write_json'](d, out); print(json.dumps(out.getvalue()))",
+      "print(json.dumps(json.dumps(docs[1], separators=(',', ':')) + '\\n'))",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const [withNonFinite, finite, reference] = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as string);
+    expect(withNonFinite.endsWith("\n") && !withNonFinite.slice(0, -1).includes("\n")).toBe(true);
+    expect(JSON.parse(withNonFinite)).toEqual({ a: [[1.5, "NaN"], ["Infinity", "-Infinity"]], b: [], c: [{ name: 'x\u00e9"', shape: [2, 3] }], d: "Infinity", e: [[[]], [[0.1]]], f: "-Infinity", g: [1, [2.5, "NaN"]] });
+    expect(finite).toBe(reference);
+  }, 60_000);
 
   it("numbers are written as Python literals that read back to the same float64", () => {
     const xs = [0.1, -0, 5e-324, 1.7976931348623157e308, 1 / 3, 1e21, 123, NaN, Infinity, -Infinity];

@@ -74,14 +74,38 @@ def _json_safe(x):
     if isinstance(x, dict):
         return {k: _json_safe(v) for k, v in x.items()}
     if isinstance(x, list):
+        try:
+            if all(map(math.isfinite, x)):   # a row of finite numbers, checked at C speed
+                return x
+        except (TypeError, OverflowError):   # nested lists or strings
+            pass
         return [_json_safe(v) for v in x]
     if isinstance(x, float) and not math.isfinite(x):
         return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
     return x
 
 
+def _write_value(x, out):
+    """x as compact JSON, one write per innermost list (json.dump's many small writes are slow, one json.dumps of it all doubles the memory)."""
+    if isinstance(x, dict):
+        out.write("{")
+        for i, (k, v) in enumerate(x.items()):
+            out.write(("," if i else "") + json.dumps(k) + ":")
+            _write_value(v, out)
+        out.write("}")
+    elif isinstance(x, list) and x and isinstance(x[0], (list, dict)):   # (a list of numbers: one json.dumps)
+        out.write("[")
+        for i, v in enumerate(x):
+            if i:
+                out.write(",")
+            _write_value(v, out)
+        out.write("]")
+    else:
+        out.write(json.dumps(x, allow_nan=False, separators=(",", ":")))
+
+
 def write_json(doc, out):
     """The document as hessflow run --json writes it (one line)."""
-    json.dump(_json_safe(doc), out, allow_nan=False, separators=(",", ":"))
+    _write_value(_json_safe(doc), out)
     out.write("\\n")
 `;

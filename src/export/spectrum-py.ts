@@ -2,7 +2,7 @@
 // function): extreme eigenvalues by Lanczos with full reorthogonalisation, the trace by Hutchinson
 // (Rademacher vectors), printed in the JSON shape of `hessflow spectrum --json` (without its timing).
 
-/** Python source of add_spectrum_arguments(parser) and spectrum(args, n, apply, layout). */
+/** Python source of add_spectrum_arguments(parser) and spectrum(args, n, apply, layout, apply_many=None). */
 export const SPECTRUM_PY = String.raw`def add_spectrum_arguments(p):
     p.add_argument("--spectrum", action="store_true", help="eigenvalues and trace from Hessian-vector products instead")
     p.add_argument("--top", type=int, default=None, help="the K largest eigenvalues (default 5 when nothing is asked)")
@@ -14,8 +14,8 @@ export const SPECTRUM_PY = String.raw`def add_spectrum_arguments(p):
     p.add_argument("--seed", type=int, default=0, help="seed of the random vectors (default 0)")
 
 
-def spectrum(args, n, apply, layout):
-    """Lanczos extremes and the Hutchinson trace of the operator apply (v -> H v, as torch or jax arrays)."""
+def spectrum(args, n, apply, layout, apply_many=None):
+    """Lanczos extremes and the Hutchinson trace of the operator apply (v -> H v, as torch or jax arrays); apply_many (V -> V H, k x n), if given, does the trace's products together."""
     import numpy as np
     asked = args.top is not None or args.bottom is not None or args.trace
     top = args.top if args.top is not None else (0 if asked else 5)
@@ -52,12 +52,13 @@ def spectrum(args, n, apply, layout):
         if bottom:
             doc["bottom"] = pairs(list(range(min(bottom, len(theta)))))
     if args.trace:
-        vals = []
-        for _ in range(args.samples):
-            z = rng.integers(0, 2, n) * 2.0 - 1.0
-            vals.append(z @ hv(z))
-            hvps += 1
-        vals = np.array(vals)
+        Z = np.array([rng.integers(0, 2, n) * 2.0 - 1.0 for _ in range(args.samples)]).reshape(args.samples, n)
+        if apply_many is not None and args.samples:
+            HZ = np.array(_to_numpy(apply_many(_from_numpy(Z))), dtype=np.float64)
+        else:
+            HZ = np.array([hv(z) for z in Z]).reshape(args.samples, n)
+        vals = np.einsum("ij,ij->i", Z, HZ)
+        hvps += args.samples
         doc["trace"] = {"estimate": float(vals.mean()), "stderr": float(vals.std(ddof=1) / math.sqrt(len(vals))) if len(vals) > 1 else float("inf"), "samples": len(vals)}
     doc["hvps"] = hvps
     return doc
