@@ -120,6 +120,27 @@ describe.skipIf(SKIP)("webWorkerThreads in Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("a worker script that does not load: the Hessian fails with one line, it does not hang", async () => {
+    const { page } = await openPage(isolated);
+    // (A string: the test runner would rewrite a dynamic import() in a function.)
+    const message = await page.evaluate(`(async () => {
+      const hf = await import(new URL("/dist/browser/browser.js", location.href).href);
+      const { pool } = hf.webWorkerThreads({ workerUrl: "/dist/browser/no-such-worker.js", cores: 2 });
+      const g = new hf.Graph();
+      const w = g.variable([[0.5, -1], [2, 0.25]], "w");
+      try {
+        await new hf.Session(g, { threads: pool }).hessian(hf.reduceSum(hf.square(hf.tanh(w))), [w], {}, { workers: 2 });
+        return "computed";
+      } catch (e) {
+        return e.message;
+      } finally {
+        pool.release();
+      }
+    })()`);
+    expect(message).toBe("Hessian worker failed to run: its script did not load");
+    await page.close();
+  }, 60_000);
+
   it("b-1k in the page: median of 5 Hessians on 1 thread and with the pool (printed; the pool's runs used ≥2 threads)", async () => {
     const { page } = await openPage(isolated);
     type Run = { ms: number; workers: number };
