@@ -3,7 +3,8 @@
 // from dist/ with every bare import ("mathjs") rewritten to a relative path of a vendored ESM copy, so that
 // the files load as they are in a page's <script type="module"> and in a module Web Worker (where import
 // maps do not apply). The vendored copy wraps the package's own UMD bundle as a module (no eval, no bundler:
-// it runs under a strict Content-Security-Policy). A `node:` import reachable from the entry is an error.
+// it runs under a strict Content-Security-Policy). The Hessian's Web Worker script (session/web-hessian-worker.js) is
+// copied with what it imports. A `node:` import reachable from the entry is an error.
 // Idempotent: a file is rewritten only when its content changes, stale files are removed. Run after tsc
 // (`npm run build`, `prepare`); tests call buildBrowser() (test/dist.ts).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -65,7 +66,8 @@ export function buildBrowser({ root = ROOT } = {}) {
   const entry = join(dist, "browser.js");
   if (!existsSync(entry)) throw new Error(`${relative(root, entry)} is missing: run tsc first`);
   const files = new Map(); // output path -> text
-  const pending = [entry];
+  // The Web Worker pool's script is started by URL (src/web-threads.ts), not imported: a second entry.
+  const pending = [entry, join(dist, "session", "web-hessian-worker.js")];
   const seen = new Set(pending);
   const vendored = new Set();
   while (pending.length) {

@@ -15,10 +15,20 @@ const doc = (name: string) => JSON.parse(readFileSync(join(SPECS, `${name}.json`
 const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("hex");
 
 describe("src/browser.ts", () => {
-  it("exports the Node API without nodeThreads and readSpecFile, plus loadSpecAsync, validation, the report's SVG and HTML, and budgetOf", () => {
+  it("exports the Node API without nodeThreads and readSpecFile, plus loadSpecAsync, validation, the report's SVG and HTML, budgetOf and webWorkerThreads", () => {
     const expected = [...Object.keys(index).filter((k) => k !== "nodeThreads" && k !== "readSpecFile"),
-      "loadSpecAsync", "specProblemsAsync", "specProblems", "schemaProblems", "formatProblem", "heatmapsSvg", "spectraSvg", "reportHtml", "budgetOf"].sort();
+      "loadSpecAsync", "specProblemsAsync", "specProblems", "schemaProblems", "formatProblem", "heatmapsSvg", "spectraSvg", "reportHtml", "budgetOf", "webWorkerThreads"].sort();
     expect(Object.keys(browser).sort()).toEqual(expected);
+  });
+
+  it("webWorkerThreads outside a browser: no pool, and the reason (a Session given it computes on the calling thread)", async () => {
+    const { pool, reason } = browser.webWorkerThreads();
+    expect(pool).toBeUndefined();
+    expect(reason).toBe("no Web Workers here");
+    const g = new browser.Graph();
+    const w = g.variable([[0.5, -1], [2, 0.25]], "w");
+    const h = await new browser.Session(g, { threads: pool }).hessian(browser.reduceSum(browser.square(browser.tanh(w))), [w], {}, { workers: 2 });
+    expect(h.workers).toBe(0);
   });
 
   it("loadSpecAsync (data files through readFile, mathjs imported for expr) builds what loadSpec builds from the files", async () => {

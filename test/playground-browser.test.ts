@@ -23,6 +23,7 @@ const B2_ROW = "-0.66374288 0.59637048 -0.25202267 0.64072608 -0.57568997 0.2432
 let browser: Browser | undefined;
 let plain: { url: string; close(): Promise<void> } | undefined;
 let strict: { url: string; close(): Promise<void> } | undefined;
+let isolated: { url: string; close(): Promise<void> } | undefined;
 const dirs: string[] = [];
 const requested: string[] = []; // every URL the pages and their workers fetched
 
@@ -32,12 +33,15 @@ beforeAll(async () => {
   const { serveStatic } = await import("../scripts/static-server.mjs");
   plain = await serveStatic({ root: ROOT });
   strict = await serveStatic({ root: ROOT, headers: { "Content-Security-Policy": CSP } });
+  // What `npm run playground` sends (scripts/playground.mjs): the page and its workers may share memory.
+  isolated = await serveStatic({ root: ROOT, headers: { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp", "Content-Security-Policy": CSP } });
   browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await closeChromium(browser);
   await plain?.close();
   await strict?.close();
+  await isolated?.close();
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 }, 60_000);
 
@@ -233,6 +237,26 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     await page.close();
   }, 120_000);
 
+  it("cross-origin isolated, the worker spreads the Hessian over nested Web Workers (threads: 2, Node's bits); otherwise it says why it used 1 thread", async () => {
+    const page = await open(isolated, "b-200.json");
+    expect(await settled(page)).toMatch(/^ready/);
+    // Small Hessians run on the worker's own thread ("auto"); b-1k's first one starts a pool worker in the background, which the next uses.
+    expect(await page.$eval("#timing", (e) => (e as HTMLElement).dataset.threads)).toBe("threads: 1");
+    expect(await choose(page, "b-1k.json", 90_000)).toMatch(/^ready/);
+    expect(await choose(page, "b-200.json")).toMatch(/^ready/);
+    expect(await choose(page, "b-1k.json", 90_000)).toMatch(/^ready/);
+    expect(await page.$eval("#timing", (e) => (e as HTMLElement).dataset.threads)).toBe("threads: 2");
+    expect(await page.$eval("#timing", (e) => e.textContent)).toMatch(/^Hessian \d+ ms, threads: 2; everything/);
+    expect(await page.$eval("#timing", (e) => (e as HTMLElement).dataset.hash)).toBe((await inNode(specDoc("b-1k.json"))).hash);
+    const w = await watch(page);
+    expect([w.violations, w.errors]).toEqual([[], []]);
+    await page.close();
+    const alone = await open(plain, "b-200.json");
+    expect(await settled(alone)).toMatch(/^ready/);
+    expect(await alone.$eval("#timing", (e) => (e as HTMLElement).dataset.threads)).toBe("1 thread (not cross-origin isolated)");
+    await alone.close();
+  }, 180_000);
+
   it("stays responsive while b-200 and b-1k compute: no main-thread task over 200 ms", async () => {
     const page = await open(plain, "b-200.json");
     expect(await settled(page)).toMatch(/^ready/);
@@ -310,6 +334,6 @@ describe.skipIf(SKIP)("the playground page in headless Chromium", () => {
     await page.close();
     // Offline: nothing the pages and their workers fetched in this file came from anywhere but the local servers.
     expect(requested.length).toBeGreaterThan(20);
-    expect(requested.filter((u) => !u.startsWith(plain!.url) && !u.startsWith(strict!.url))).toEqual([]);
+    expect(requested.filter((u) => ![plain!.url, strict!.url, isolated!.url].some((local) => u.startsWith(local)))).toEqual([]);
   }, 120_000);
 });

@@ -105,7 +105,7 @@ describe("the playground's view of a spec", () => {
 describe("npm run playground (scripts/playground.mjs)", () => {
   const script = fileURLToPath(new URL("../scripts/playground.mjs", import.meta.url));
 
-  it("serves the page, the compiled library and the course specs, and prints the URL", async () => {
+  it("serves the page, the compiled library and the course specs cross-origin isolated (COOP + COEP), and prints the URL", async () => {
     const child = spawn(process.execPath, [script, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
     try {
       const line = await new Promise<string>((resolve, reject) => {
@@ -117,6 +117,7 @@ describe("npm run playground (scripts/playground.mjs)", () => {
       expect(m, line).not.toBeNull();
       const page = await fetch(m![1]);
       expect(page.status).toBe(200);
+      expect([page.headers.get("cross-origin-opener-policy"), page.headers.get("cross-origin-embedder-policy")]).toEqual(["same-origin", "require-corp"]);
       expect(await page.text()).toContain('<script type="module" src="playground.js"></script>');
       for (const path of ["playground.js", "worker.js", "playground.css", "../graph-specs/b-200.json", "../dist/playground/view.js"]) {
         expect((await fetch(new URL(path, m![1]))).status, path).toBe(200);

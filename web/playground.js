@@ -50,7 +50,7 @@ worker.addEventListener("message", ({ data }) => {
   if (data.id > shown) {
     shown = data.id;
     document.body.dataset.shown = String(shown);
-    if (data.ok) drawResult(data.view);
+    if (data.ok) drawResult(data.view, data.threadsReason);
     else drawProblems(data.problems);
   }
   if (waiting) pump();
@@ -86,7 +86,7 @@ function drawProblems(problems) {
 }
 
 /** Draws a result and clears the problems. */
-function drawResult(v) {
+function drawResult(v, reason) { // reason: why the Hessian ran on one thread (no pool), if it did
   $("problems").hidden = true;
   $("problems").replaceChildren();
   $("stale-note").hidden = true;
@@ -124,7 +124,9 @@ function drawResult(v) {
   ]));
   $("matrix-section").hidden = !v.matrix;
   if (v.matrix) drawMatrix(v.matrix);
-  $("timing").textContent = `Hessian ${v.ms.hessian.toFixed(0)} ms, everything ${v.ms.total.toFixed(0)} ms (in the worker); exact Hessian bits hash ${v.hessianHash}`;
+  const threads = reason ? `1 thread (${reason})` : `threads: ${v.threads}`;
+  $("timing").textContent = `Hessian ${v.ms.hessian.toFixed(0)} ms, ${threads}; everything ${v.ms.total.toFixed(0)} ms (in the worker); exact Hessian bits hash ${v.hessianHash}`;
+  $("timing").dataset.threads = threads;
   $("timing").dataset.hash = v.hessianHash;
 }
 

@@ -2,12 +2,16 @@
 // view back (src/playground/view.ts). The page sends one request at a time (the newest waiting edit).
 // It loads the compiled modules from dist/ (platform-neutral: no node: module, no bare import); mathjs, the
 // vendored ES module of the browser build, is imported only for a spec with expr nodes, and a spec's data
-// files are fetched relative to the spec's URL.
+// files are fetched relative to the spec's URL. When the page is cross-origin isolated (npm run playground sends the
+// headers) the Hessian is spread over nested Web Workers (webWorkerThreads); otherwise it runs here, and the page says why.
 import { playgroundView } from "../dist/playground/view.js";
+import { webWorkerThreads } from "../dist/web-threads.js";
 import { specProblems } from "../dist/spec/load.js";
 import { dataFile, isDataFeed } from "../dist/spec/data.js";
 
 let mathjs; // imported on the first spec with an expr node
+const { pool, reason } = webWorkerThreads();
+pool?.retain(); // the playground's own hold on the pool: its workers stay warm between edits
 
 /** specProblems (what `hessflow validate` lists) with mathjs's parser and the data files' bytes when the spec needs them. */
 async function check(doc, base) {
@@ -26,8 +30,8 @@ async function check(doc, base) {
 self.addEventListener("message", async ({ data }) => {
   const { id, text, file, base } = data;
   try {
-    const result = await playgroundView(text, { file, check: (doc) => check(doc, base) });
-    self.postMessage({ id, ...result }, result.ok ? result.view.rasters.map((r) => r.rgba.buffer) : []);
+    const result = await playgroundView(text, { file, check: (doc) => check(doc, base), threads: pool });
+    self.postMessage({ id, ...result, threadsReason: reason }, result.ok ? result.view.rasters.map((r) => r.rgba.buffer) : []);
   } catch (e) {
     // A bug in hessflow, not in the spec: said as one line, like the CLI's exit 70.
     const message = `internal error: ${e && e.message ? e.message : String(e)} (please report it)`;

@@ -12,6 +12,7 @@ import { parseJsonText } from "../spec/json-text.js";
 import { formatProblem, specProblems } from "../spec/load.js";
 import type { SpecProblem } from "../spec/problem.js";
 import { runSpec } from "../spec/run.js";
+import type { WorkerPool } from "../session/worker-pool.js";
 
 /** Above this many parameters the page refuses a spec: both dense eigen-decompositions (O(n³)) would take too long. */
 export const PLAYGROUND_MAX_PARAMETERS = 1500;
@@ -66,6 +67,8 @@ export interface PlaygroundView {
   /** Hex of the exact Hessian's float64 bits hashed (FNV-1a 32): the same in every engine that computes the same bits. */
   hessianHash: string;
   ms: { hessian: number; total: number };
+  /** The threads the Hessian ran on (1: the worker's own thread). */
+  threads: number;
 }
 
 /** The outcome for one text: the view, or the problems (the page keeps its last view on problems). */
@@ -77,6 +80,8 @@ export interface ViewOptions {
   file?: string;
   /** Checks and builds a parsed document (default specProblems: every problem `hessflow validate` finds). */
   check?: (doc: unknown) => Promise<{ problems: SpecProblem[]; loaded?: LoadedSpec }> | { problems: SpecProblem[]; loaded?: LoadedSpec };
+  /** Worker threads for the Hessian (in a page: webWorkerThreads().pool); without them it runs on the calling thread. */
+  threads?: WorkerPool;
 }
 
 /** The view of a spec's text: parse (line and column on broken JSON), validate (every problem, with paths), run, compare. */
@@ -101,7 +106,7 @@ export async function playgroundView(text: string, options: ViewOptions = {}): P
   const n = loaded.hessian.xs.reduce((s, x) => s + x.shape.reduce<number>((a, d) => a * (d ?? 0), 1), 0);
   if (n > PLAYGROUND_MAX_PARAMETERS) return problem("$.outputs.hessian.xs", `${n} parameters: the page compares dense Hessians of at most ${PLAYGROUND_MAX_PARAMETERS} (use 'hessflow compare' on the command line)`);
   try {
-    const result = await runSpec(loaded);
+    const result = await runSpec(loaded, { threads: options.threads });
     const h = result.hessian!;
     if (result.nonFinite) return problem("$", `${result.nonFinite.message}: the page cannot compare a Hessian of non-finite numbers`);
     const input: HessianInput = { n: h.n, xs: h.layout, hessian: h.exact, gradient: h.gradient };
@@ -133,6 +138,7 @@ export async function playgroundView(text: string, options: ViewOptions = {}): P
         blocks: report.blocks.map(blockCell),
         hessianHash: hashBits(h.exact),
         ms: { hessian: h.ms, total: performance.now() - t0 },
+        threads: Math.max(1, h.workers),
       },
     };
   } catch (e) {

@@ -67,6 +67,8 @@ export async function runSpec(spec: LoadedSpec, options: RunOptions = {}): Promi
     result.hessian = { layout: h.layout.map((e, i) => ({ ...e, name: spec.doc.outputs.hessian!.xs[i] })), n: h.n, exact: h.matrix, gradient: h.gradient, tfHessian, mode: h.mode, workers: h.workers, ms };
   }
   result.nonFinite = findNonFinite(session, spec, [...spec.fetch, ...grads], result);
+  // The caller's pool outlives this run: its workers drop this session's jobs (the session stays usable for tfHessian).
+  if (options.threads) session.dispose();
   return result;
 }
 
