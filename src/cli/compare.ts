@@ -7,7 +7,8 @@ import { Session } from "../session/session.js";
 import { HessflowError } from "../errors.js";
 import { escapeControl, q } from "../messages.js";
 import { checkWritable, writeFileAtomic } from "../report/files.js";
-import { reportHtml } from "../report/html.js";
+import { matrixFreeHtml, reportHtml } from "../report/html.js";
+import { matrixFreeSvg } from "../report/matrix-free-svg.js";
 import { heatmapsSvg } from "../report/svg.js";
 import { formatCompareReport } from "../report/text.js";
 import type { CompareReport, HessianInput } from "../report/types.js";
@@ -47,8 +48,8 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
   const samples = values.samples === undefined ? 30 : Number(values.samples);
   if (values.samples !== undefined && (!/^\d+$/.test(String(values.samples).trim()) || samples < 2)) usage(`--samples must be an integer of at least 2, got '${q(values.samples)}'`);
   if (values["matrix-free"] || (n > MATRIX_FREE_LIMIT && !values.spectra)) {
-    for (const k of ["svg", "html"] as const) if (values[k] !== undefined) usage(`--${k} needs the n×n Hessian, and compare is matrix-free here (${n} parameters; above ${MATRIX_FREE_LIMIT}, or --matrix-free, it never builds the matrix): use --json or the text report`);
-    return matrixFreeCompare(loaded, samples, Boolean(values.json), io);
+    for (const k of ["svg", "html"] as const) if (values[k] !== undefined) checkWritable(values[k] as string);
+    return matrixFreeCompare(loaded, samples, { json: Boolean(values.json), svg: values.svg as string | undefined, html: values.html as string | undefined }, io);
   }
   const useLanczos = n > SPECTRA_LIMIT && !values.spectra;
   if (useLanczos && values.html !== undefined) usage(`--html needs the full spectra, and the Hessian has ${n} parameters (above ${SPECTRA_LIMIT} compare uses Lanczos for the extreme eigenvalues only): pass --spectra for the dense O(n³) eigen-decomposition`);
@@ -87,7 +88,7 @@ export async function compareCommand(args: string[], io: Io): Promise<number> {
 }
 
 /** The matrix-free path: products of the fast forward-over-reverse operator only, never the n×n matrix. */
-async function matrixFreeCompare(loaded: ReturnType<typeof loadSpec>, samples: number, json: boolean, io: Io): Promise<number> {
+async function matrixFreeCompare(loaded: ReturnType<typeof loadSpec>, samples: number, out: { json: boolean; svg?: string; html?: string }, io: Io): Promise<number> {
   const session = new Session(loaded.graph);
   try {
     const op = session.curvatureOperator(loaded.hessian!.ys, loaded.hessian!.xs, loaded.feed, { kind: "hessian" });
@@ -101,7 +102,9 @@ async function matrixFreeCompare(loaded: ReturnType<typeof loadSpec>, samples: n
     const { exact, tf_hessians: tf } = report.extreme_eigenvalues;
     if (![...exact.top, ...exact.bottom, ...tf.top, ...tf.bottom].every((p) => Number.isFinite(p.value)) || !Number.isFinite(report.offdiagonal_frobenius_fraction)) throw new HessflowError("the Hessian-vector products produced NaN or ±Infinity, so the Hessian cannot be compared (run 'hessflow spectrum' to see them)");
     const meta = { name: loaded.doc.name, description: loaded.doc.description };
-    if (json) io.out(JSON.stringify(reportJson(report, meta.name)) + "\n");
+    if (out.svg) await writeFileAtomic(out.svg, matrixFreeSvg(report, meta));
+    if (out.html) await writeFileAtomic(out.html, matrixFreeHtml(report, meta));
+    if (out.json) io.out(JSON.stringify(reportJson(report, meta.name)) + "\n");
     else io.out(`${escapeControl(meta.name)}${meta.description ? `: ${escapeControl(meta.description)}` : ""}\n\n${formatMatrixFreeReport(report)}\n`);
     return 0;
   } finally {

@@ -1,3 +1,5 @@
+import { formatMatrixFreeReport, type MatrixFreeCompareReport } from "./compare-matrix-free.js";
+import { matrixFreeSvg } from "./matrix-free-svg.js";
 import { escapeXml, heatmapsSvg, spectraSvg } from "./svg.js";
 import { fmt, fmtShort, formatCompareReport, formatMatrix, inertiaText, newtonMethodText } from "./text.js";
 import type { CompareReport, HessianInput } from "./types.js";
@@ -94,6 +96,24 @@ ${newton}
 <h2>Text report</h2>
 <details><summary>terminal version</summary><pre>${e(formatCompareReport(r, input))}</pre></details>
 <details><summary>Hessian matrix${r.n > 40 ? " (summary)" : ""}</summary><pre>${e(formatMatrix(input.hessian, input.n, input.xs))}</pre></details>
+</body></html>
+`;
+}
+
+/** One self-contained HTML page (no network) for the matrix-free compare: the verdict, its picture, the text report. */
+export function matrixFreeHtml(r: MatrixFreeCompareReport, meta: { name: string; description?: string }): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>hessflow: ${e(meta.name)}</title><style>${CSS}</style></head>
+<body>
+<h1>hessflow: ${e(meta.name)}</h1>
+${meta.description ? `<p class="desc">${e(meta.description)}</p>` : ""}
+<p>Exact Hessian H versus what <code>tf.hessians</code> returns (one block per variable, the block-diagonal B), compared without the ${r.n}×${r.n} matrix: ${e(r.method)}, ${r.hvps} Hessian-vector products. Block norms and the dropped share are estimates ± one standard error.</p>
+<div class="verdict">${r.verdict.map((s) => `<p>${e(s)}</p>`).join("")}</div>
+<div class="figure">${matrixFreeSvg(r, meta)}</div>
+<p>Not computed: ${e(r.note.replace(/^matrix-free: /, ""))}.</p>
+<h2>Text report</h2>
+<details><summary>terminal version</summary><pre>${e(formatMatrixFreeReport(r))}</pre></details>
 </body></html>
 `;
 }

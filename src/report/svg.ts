@@ -25,7 +25,7 @@ export function divergingColor(v: number, scale: number): [number, number, numbe
 }
 
 /** `#rrggbb` of an RGB triple. */
-function hex(c: number[]): string {
+export function hex(c: number[]): string {
   return "#" + c.map((x) => x.toString(16).padStart(2, "0")).join("");
 }
 
@@ -33,6 +33,9 @@ function hex(c: number[]): string {
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
+
+/** The hatching of blocks tf.hessians never computes: an SVG <pattern> with id `hf-hatch`, for a <defs>. */
+export const HATCH_PATTERN = `<pattern id="hf-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#9a9a9a" stroke-width="1.2"/></pattern>`;
 
 type Panel = "exact" | "tf" | "diff";
 
@@ -122,7 +125,7 @@ export function heatmapsSvg(input: HessianInput, report?: CompareReport, opts: H
   const bounds = xs.slice(1).map((x) => (x.offset / n) * P);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12" class="hessflow-heatmaps">`,
-    `<defs><pattern id="hf-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#9a9a9a" stroke-width="1.2"/></pattern>`,
+    `<defs>${HATCH_PATTERN}`,
     `<linearGradient id="hf-scale">${Array.from({ length: 21 }, (_, k) => `<stop offset="${k * 5}%" stop-color="${hex(divergingColor(k / 10 - 1, 1))}"/>`).join("")}</linearGradient></defs>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
   ];
