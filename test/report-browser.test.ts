@@ -142,3 +142,40 @@ describe.skipIf(SKIP)("hessflow train --svg in headless Chromium", () => {
     for (const c of counts) expect(c).toBeGreaterThan(30);
   }, 60_000);
 });
+
+describe.skipIf(SKIP)("compare --matrix-free --svg in headless Chromium", () => {
+  it("parses as SVG and draws the block map, the hatching and the marked negative eigenvalues", async () => {
+    const { main } = await import("../src/cli/main.js");
+    const dir = mkdtempSync(join(tmpdir(), "hessflow-mf-svg-"));
+    dirs.push(dir);
+    const file = join(dir, "mf.svg");
+    const spec = new URL("../graph-specs/tanh-mlp.json", import.meta.url).pathname;
+    const code = await main(["compare", spec, "--matrix-free", "--svg", file], { out: () => {}, err: () => {} });
+    expect(code).toBe(0);
+    const text = readFileSync(file, "utf8");
+    // Chromium's own XML parser: no parse error, and the elements the picture promises.
+    const page = await browser!.newPage();
+    try {
+      const parsed = await page.evaluate((s: string) => {
+        const doc = new DOMParser().parseFromString(s, "image/svg+xml");
+        return { error: doc.getElementsByTagName("parsererror").length, root: doc.documentElement.tagName, blocks: doc.querySelectorAll("g.block").length, negative: doc.querySelectorAll("circle.negative").length };
+      }, text);
+      expect(parsed).toEqual({ error: 0, root: "svg", blocks: 16, negative: (text.match(/class="negative"/g) ?? []).length });
+      expect(parsed.negative).toBeGreaterThan(0);
+    } finally {
+      await page.close();
+    }
+    const size = /width="(\d+)" height="(\d+)"/.exec(text)!;
+    const shot = await screenshot(file, Number(size[1]), Number(size[2]));
+    let red = 0, marked = 0, grey = 0;
+    for (let y = 0; y < shot.height; y++) for (let x = 0; x < shot.width; x++) {
+      const [r, g, b] = rgb(shot, x, y);
+      if (r > 150 && r > g + 40 && r > b + 40) red++; // block colours (share of ‖H‖F²) and the negative marks
+      if (r > 200 && g < 60 && b < 60) marked++; // the negative eigenvalues' #d7191c
+      if (isLine([r, g, b])) grey++; // lines, text, hatching
+    }
+    expect(red).toBeGreaterThan(2000);
+    expect(marked).toBeGreaterThan(50);
+    expect(grey).toBeGreaterThan(2000);
+  }, 120_000);
+});

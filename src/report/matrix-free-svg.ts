@@ -36,7 +36,7 @@ function wrap(text: string, width: number): string[] {
 export function matrixFreeSvg(r: MatrixFreeCompareReport, meta: { name: string }): string {
   const names = blockNames(r), p = names.length;
   const maxName = Math.max(2, ...names.map((s) => s.length));
-  const C = Math.max(90, Math.min(130, 520 / p)), L = 16 + 7 * maxName, mapTop = 84, map = C * p;
+  const C = Math.max(90, Math.min(130, 520 / p)), L = 16 + 7 * maxName, mapTop = 100, map = C * p;
   const width = Math.max(1000, L + map + 420), axisTop = mapTop + map + 70, axisH = 150;
   const verdict = r.verdict.flatMap((s) => wrap(`• ${s}`, Math.floor((width - 40) / 6.6)));
   const height = axisTop + axisH + 40 + 17 * verdict.length + 16;
@@ -57,14 +57,14 @@ export function matrixFreeSvg(r: MatrixFreeCompareReport, meta: { name: string }
   names.forEach((row, i) => names.forEach((col, j) => {
     const b = r.blocks.find((x) => x.row === row && x.col === col)!;
     const fill = hex(divergingColor(share(b), maxShare));
-    const x = j * C, y = i * C, cx = x + C / 2;
+    const x = j * C, y = i * C, cx = x + C / 2, dark = share(b) > 0.55 * maxShare, ink = dark ? ' fill="#ffffff"' : "";
     out.push(`<g class="block ${b.in_tf_hessians ? "kept" : "dropped"}" data-row="${escapeXml(row)}" data-col="${escapeXml(col)}" data-frobenius="${b.frobenius}" data-stderr="${b.frobenius_stderr}" data-share="${share(b)}">`);
     out.push(`<title>${escapeXml(`${row}, ${col}: ‖H_ij‖_F ≈ ${b.frobenius} ± ${b.frobenius_stderr} (${pct(share(b))} of ‖H‖_F²)${b.in_tf_hessians ? ", kept by tf.hessians" : ", never built by tf.hessians"}`)}</title>`);
     out.push(`<rect x="${x}" y="${y}" width="${C}" height="${C}" fill="${fill}"/>`);
     if (!b.in_tf_hessians) out.push(`<rect x="${x}" y="${y}" width="${C}" height="${C}" fill="url(#hf-hatch)" opacity="0.55" class="hatch"/>`);
-    out.push(`<text x="${cx}" y="${y + C / 2 - 8}" text-anchor="middle" font-weight="bold" paint-order="stroke" stroke="#ffffff" stroke-width="3">${fmtShort(b.frobenius)}</text>`);
-    out.push(`<text x="${cx}" y="${y + C / 2 + 7}" text-anchor="middle" font-size="11" paint-order="stroke" stroke="#ffffff" stroke-width="3">± ${fmtShort(b.frobenius_stderr)}</text>`);
-    out.push(`<text x="${cx}" y="${y + C - 8}" text-anchor="middle" font-size="10" fill="${b.in_tf_hessians ? "#1b7a34" : "#b2182b"}" paint-order="stroke" stroke="#ffffff" stroke-width="3">${b.in_tf_hessians ? "kept by tf.hessians" : "never built"}</text>`);
+    out.push(`<text x="${cx}" y="${y + C / 2 - 8}" text-anchor="middle" font-weight="bold"${ink}>${fmtShort(b.frobenius)}</text>`);
+    out.push(`<text x="${cx}" y="${y + C / 2 + 7}" text-anchor="middle" font-size="11"${ink}>± ${fmtShort(b.frobenius_stderr)}</text>`);
+    out.push(`<text x="${cx}" y="${y + C - 8}" text-anchor="middle" font-size="10" fill="${dark ? "#ffffff" : b.in_tf_hessians ? "#1b7a34" : "#b2182b"}">${b.in_tf_hessians ? "kept by tf.hessians" : "never built"}</text>`);
     out.push("</g>");
   }));
   for (let k = 1; k < p; k++) out.push(`<line x1="${k * C}" y1="0" x2="${k * C}" y2="${map}" stroke="#222"/><line x1="0" y1="${k * C}" x2="${map}" y2="${k * C}" stroke="#222"/>`);
