@@ -16,7 +16,7 @@ function blockNames(r: MatrixFreeCompareReport): string[] {
 }
 
 /** The Ritz values of one matrix that count as negative (below −1e-9 of its largest |value|, as the verdict counts them). */
-export function negativeRitzValues(x: Extremes): number[] {
+function negativeRitzValues(x: Extremes): number[] {
   const vals = [...x.top, ...x.bottom].map((p) => p.value);
   const cut = 1e-9 * Math.max(0, ...vals.map(Math.abs));
   return vals.filter((v) => v < -cut);
