@@ -58,12 +58,7 @@ ${row("‖p‖", (k) => fmt(nw[k].norm))}
 ${row("‖H p + g‖ / ‖g‖", (k) => fmtShort(nw[k].residual))}
 </table>
 <p>Angle between the two steps: <b>${nw.angle_degrees === null ? "undefined (zero step)" : `${nw.angle_degrees.toFixed(2)}°`}</b>. Pseudo-inverse = minimum-norm least-squares step, dropping eigenvalues with |λ| ≤ ${r.zero_tolerance}·max|λ|.</p>` : "";
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>hessflow: ${e(meta.name)}</title><style>${CSS}</style></head>
-<body>
-<h1>hessflow: ${e(meta.name)}</h1>
-${meta.description ? `<p class="desc">${e(meta.description)}</p>` : ""}
+  return `${pageHead(meta)}
 <p>Exact Hessian H (all ${r.n}×${r.n} entries) versus what <code>tf.hessians</code> returns: one block per variable, i.e. the block-diagonal matrix B. Variables: ${input.xs.map((x) => `<code>${e(x.name)}[${x.shape.join(",")}]</code>`).join(" ")}.</p>
 <div class="verdict">${r.verdict.map((s) => `<p>${e(s)}</p>`).join("")}</div>
 <div class="cards">
@@ -100,14 +95,19 @@ ${newton}
 `;
 }
 
-/** One self-contained HTML page (no network) for the matrix-free compare: the verdict, its picture, the text report. */
-export function matrixFreeHtml(r: MatrixFreeCompareReport, meta: { name: string; description?: string }): string {
+/** The start of a report page: doctype, head with the inline CSS, the title and the spec's description. */
+function pageHead(meta: { name: string; description?: string }): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>hessflow: ${e(meta.name)}</title><style>${CSS}</style></head>
 <body>
 <h1>hessflow: ${e(meta.name)}</h1>
-${meta.description ? `<p class="desc">${e(meta.description)}</p>` : ""}
+${meta.description ? `<p class="desc">${e(meta.description)}</p>` : ""}`;
+}
+
+/** One self-contained HTML page (no network) for the matrix-free compare: the verdict, its picture, the text report. */
+export function matrixFreeHtml(r: MatrixFreeCompareReport, meta: { name: string; description?: string }): string {
+  return `${pageHead(meta)}
 <p>Exact Hessian H versus what <code>tf.hessians</code> returns (one block per variable, the block-diagonal B), compared without the ${r.n}×${r.n} matrix: ${e(r.method)}, ${r.hvps} Hessian-vector products. Block norms and the dropped share are estimates ± one standard error.</p>
 <div class="verdict">${r.verdict.map((s) => `<p>${e(s)}</p>`).join("")}</div>
 <div class="figure">${matrixFreeSvg(r, meta)}</div>
