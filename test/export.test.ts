@@ -534,5 +534,16 @@ describe("export: refusals, sidecar and program text", () => {
     let err = "";
     expect(await main(["export", DIR + "seed-two-layer-linear.json", "--to", "tf"], { out: () => {}, err: (t) => (err += t) })).toBe(1);
     expect(err).toMatch(/--to must be pytorch or jax, got 'tf'/);
+    const oneLine = async (args: string[], message: RegExp) => {
+      let e = "", o = "";
+      expect(await main(["export", DIR + "seed-two-layer-linear.json", ...args], { out: (t) => (o += t), err: (t) => (e += t) })).toBe(1);
+      expect(e.trim().split("\n")).toHaveLength(1);
+      expect(e).toMatch(message);
+      expect(o).toBe("");
+    };
+    await oneLine([], /--to is required: pytorch or jax/);
+    const missing = join(dir, "no-such-dir", "x.py");
+    await oneLine(["--to", "pytorch", "-o", missing], /cannot write .*x\.py: no such directory/);
+    expect(existsSync(missing)).toBe(false);
   });
 });
