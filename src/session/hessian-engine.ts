@@ -38,14 +38,13 @@ export class HessianEngine {
     checkHessianOptions(options);
     const mode = options.mode ?? "batched";
     const budget = graphBudget(this.session.graph);
-    const asymmetric = asymmetricHessian(y, xs);
-    checkHessianMemory(xs, mode, budget, asymmetric);
+    checkHessianMemory(y, xs, mode, budget);
     const graphs = this.derivativeGraphs(y, xs);
     if (mode === "rows") return this.rowByRow(y, xs, graphs, feed);
     const work = this.forward(xs, graphs.grads, feed, options.batch);
     // An x computed from another x (e.g. [w, h] with h = f(w)), or pow's masked log at x ≤ 0 with both inputs
     // depending on the xs: tf.gradients' mixed derivatives may then not be symmetric, so nothing is mirrored.
-    if (asymmetric) return { ...this.result(work, transposedColumns(work)), workers: 0 };
+    if (asymmetricHessian(y, xs)) return { ...this.result(work, transposedColumns(work)), workers: 0 };
     const choice = chooseThreads({ plan: work.rows.job.plan, n: work.n, batch: work.batch, budget, requested: options.workers ?? "auto", pool: this.pool });
     if (choice.threads > 1) return { ...this.result(work, await this.onThreads(work, choice.threads, options.onProgress)), workers: choice.threads };
     const matrix = new Float64Array(work.n * work.n);

@@ -48,9 +48,9 @@ function show(v: unknown): string {
  * Refuses, before anything is computed, a Hessian whose matrices cannot fit in memory: the n×n result,
  * and a second n×n copy where the mode makes one (rows: the plan's output buffer; an asymmetric Hessian: the columns).
  */
-export function checkHessianMemory(xs: Node[], mode: HessianMode = "batched", budget: MemoryBudget = graphBudget(xs[0]?.graph), asymmetric = dependentXs(xs)): void {
+export function checkHessianMemory(y: Node, xs: Node[], mode: HessianMode = "batched", budget: MemoryBudget = graphBudget(xs[0]?.graph)): void {
   const n = flatLayout(xs).reduce((s, e) => s + e.size, 0);
-  const copies = mode === "rows" || asymmetric ? 2 : 1;
+  const copies = mode === "rows" || asymmetricHessian(y, xs) ? 2 : 1;
   checkMemory(copies * n * n * 8, `the ${n}×${n} Hessian${copies > 1 ? " (two copies in this mode)" : ""}`, budget);
 }
 

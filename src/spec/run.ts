@@ -3,7 +3,7 @@ import { gradients } from "../autodiff/gradients.js";
 import { hessians, type FlatEntry } from "../autodiff/hessian.js";
 import type { Node } from "../graph/graph.js";
 import type { Tensor } from "../graph/tensor.js";
-import { asymmetricHessian, checkHessianMemory, type HessianMode, type HessianOptions } from "../session/hessian-runner.js";
+import { checkHessianMemory, type HessianMode, type HessianOptions } from "../session/hessian-runner.js";
 import { Session } from "../session/session.js";
 import type { WorkerPool } from "../session/worker-pool.js";
 import { q } from "../messages.js";
@@ -42,7 +42,7 @@ export interface RunOptions extends HessianOptions {
 /** Runs a loaded spec. In rows mode tf_hessians come from the tf.hessians graph; in batched mode from the exact matrix's diagonal blocks (the same numbers). */
 export async function runSpec(spec: LoadedSpec, options: RunOptions = {}): Promise<SpecResult> {
   // The Hessian's matrices are refused (if they cannot fit) before anything is computed.
-  if (spec.hessian && !options.noHessian) checkHessianMemory(spec.hessian.xs, options.mode, undefined, asymmetricHessian(spec.hessian.ys, spec.hessian.xs));
+  if (spec.hessian && !options.noHessian) checkHessianMemory(spec.hessian.ys, spec.hessian.xs, options.mode);
   const session = new Session(spec.graph, { threads: options.threads });
   const grads: Node[] = spec.gradients ? (gradients(spec.gradients.ys, spec.gradients.xs, { unconnected: "zero" }) as Node[]) : [];
   const fetched = session.run([spec.fetch, grads], spec.feed);
